@@ -1,0 +1,43 @@
+"""`make test`: run pytest against real PostgreSQL and Redis when they answer, SQLite otherwise.
+
+Under CI=true both services are required: a missing one fails the run loudly instead of
+letting the suite pass quietly on SQLite.
+"""
+import os
+import socket
+import sys
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/eap_portal"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def answers(host, port, timeout=1.0):
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def main(argv):
+    ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+    env = dict(os.environ)
+    postgres = answers("127.0.0.1", 5432)
+    redis = answers("127.0.0.1", 6379)
+    if ci and not (postgres and redis):
+        missing = [name for name, up in (("PostgreSQL", postgres), ("Redis", redis)) if not up]
+        print(f"CI=true but {' and '.join(missing)} did not answer on 127.0.0.1", file=sys.stderr)
+        return 2
+    if postgres:
+        env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if redis:
+        env.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
+    if ci:
+        env["EAP_REQUIRE_SERVICES"] = "1"
+    print(f"make test: database={'PostgreSQL' if 'DATABASE_URL' in env else 'SQLite'}, "
+          f"redis={'yes' if 'REDIS_URL' in env else 'no'}", flush=True)
+    os.execvpe(sys.executable, [sys.executable, "-m", "pytest", *argv], env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
