@@ -221,7 +221,7 @@ def exclude_recused(queryset, user, *, subject_field, respondents_field=None):
     employee = own_employee(user)
     if employee is None:
         return queryset
-    queryset = queryset.exclude(**{subject_field: employee})
+    queryset = queryset.exclude(**{subject_field: employee.pk})
     if respondents_field:
         recused_for = subordinate_ids(employee) | {employee.pk}
         queryset = queryset.exclude(**{f"{respondents_field}__in": recused_for})

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,12 @@ from agencies.admin_site import ScopedModelAdmin
 from agencies.models import Agency, AgencyVersion, Employee, RoleAssignment
 from eap_portal.forms import RocDateField
 from eap_portal.rocdates import format_roc_date
+
+
+# Accounts come with the roster (a person's Employee row), and permissions come from roles, not
+# Django groups; the unscoped User and Group admins would be a side door past both.
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
 
 
 def roc_column(field, label):
@@ -26,10 +33,8 @@ class AgencyVersionInline(admin.TabularInline):
     fk_name = "agency"
     extra = 0
     can_delete = False
-    fields = ["name", "parent", "starts", "ends", "reason"]
-    readonly_fields = fields
-    starts = roc_column("valid_from", _("valid from"))
-    ends = roc_column("valid_until", _("valid until"))
+    fields = readonly_fields = ["name", "parent", roc_column("valid_from", _("valid from")),
+                                roc_column("valid_until", _("valid until")), "reason"]
     verbose_name_plural = _("names and places over time")
 
     def has_add_permission(self, request, obj=None):
@@ -135,13 +140,12 @@ class EmployeeForm(forms.ModelForm):
 @admin.register(Employee)
 class EmployeeAdmin(ScopedModelAdmin):
     form = EmployeeForm
-    list_display = ["employee_number", "full_name", "agency", "unit", "job_title", "category", "hired", "left"]
+    list_display = ["employee_number", "full_name", "agency", "unit", "job_title", "category",
+                    roc_column("hire_date", _("hire date")), roc_column("leave_date", _("leave date"))]
     list_filter = [CurrentStaffFilter, "category", "is_supervisor", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["employee_number", "full_name", "unit", "job_title"]
     autocomplete_fields = ["direct_supervisor"]
     list_select_related = ["agency"]
-    hired = roc_column("hire_date", _("hire date"))
-    left = roc_column("leave_date", _("leave date"))
 
     def can_add_anywhere(self, request):
         return access.has_role(request.user, *access.ROSTER_KEEPERS) or request.user.is_superuser
@@ -199,12 +203,11 @@ class RoleAssignmentForm(forms.ModelForm):
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ScopedModelAdmin):
     form = RoleAssignmentForm
-    list_display = ["holder", "role", "agency", "starts", "ends"]
+    list_display = ["holder", "role", "agency", roc_column("starts_on", _("starts on")),
+                    roc_column("ends_on", _("ends on"))]
     list_filter = ["role", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__employee__full_name", "user__employee__employee_number"]
     list_select_related = ["agency", "user__employee"]
-    starts = roc_column("starts_on", _("starts on"))
-    ends = roc_column("ends_on", _("ends on"))
 
     @admin.display(description=_("person"), ordering="user__username")
     def holder(self, obj):

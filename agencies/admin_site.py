@@ -24,6 +24,8 @@ class PortalAdminSite(admin.AdminSite):
     def get_log_entries(self, request):
         # The recent-actions panel lists only the user's own actions, and of those only the
         # objects they can still see: a role taken away must not leave names behind.
+        if not access.can_use_admin(request.user):
+            return super().get_log_entries(request).none()
         entries = super().get_log_entries(request).filter(user=request.user).select_related("content_type")[:30]
         by_type = defaultdict(list)
         for entry in entries:

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from agencies import access
 from agencies.attention import needs_attention
@@ -11,6 +12,7 @@ from agencies.models import Agency, Employee, RoleAssignment
 from agencies.roles import HR_ROLES
 
 
+@require_safe
 def home(request):
     employee = access.own_employee(request.user)
     if employee is None and access.is_hr(request.user):
@@ -19,18 +21,21 @@ def home(request):
     return render(request, "agencies/home.html", {"employee": employee, "roles": roles})
 
 
+@require_safe
 @role_required(*HR_ROLES)
 def hr_home(request):
     roles = RoleAssignment.objects.filter(user=request.user).active().select_related("agency")
     return render(request, "agencies/hr_home.html", {"attention": needs_attention(request.user), "roles": roles})
 
 
+@require_safe
 def my_profile(request):
     employee = get_object_or_404(Employee.objects.visible_to(request.user).select_related("agency", "direct_supervisor"),
                                  user=request.user)
     return render(request, "agencies/my_profile.html", {"employee": employee, "segments": employee.segments()})
 
 
+@require_safe
 @role_required(*HR_ROLES)
 def people_list(request):
     visible = Employee.objects.visible_to(request.user).select_related("agency")
@@ -39,6 +44,7 @@ def people_list(request):
     return render(request, "agencies/people_list.html", {"filter": people, "page": page})
 
 
+@require_safe
 @role_required(*HR_ROLES)
 def person_detail(request, pk):
     person = get_object_or_404(
@@ -51,12 +57,14 @@ def person_detail(request, pk):
     })
 
 
+@require_safe
 @role_required(*HR_ROLES)
 def agency_list(request):
     agencies = Agency.objects.visible_to(request.user)
     return render(request, "agencies/agency_list.html", {"agencies": agencies})
 
 
+@require_safe
 @role_required(*HR_ROLES)
 def agency_detail(request, pk):
     agency = get_object_or_404(Agency.objects.visible_to(request.user).select_related("parent"), pk=pk)
@@ -73,6 +81,7 @@ def agency_detail(request, pk):
 
 
 @login_not_required
+@require_safe
 def urgent_help(request):
     city = Agency.objects.filter(parent__isnull=True).order_by("pk").first()
     employee = access.own_employee(request.user)

@@ -1,0 +1,64 @@
+"""The same settings file serves every mode; production refuses to start unsafely."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k" * 60
+
+
+def run_check(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EAP_", "DATABASE_URL", "REDIS_URL"))}
+    clean.update(env)
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "CRITICAL"],
+                          cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_check(EAP_MODE="production", DJANGO_ALLOWED_HOSTS="eap.example.gov.tw")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on():
+    result = run_check(EAP_MODE="production", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_DEBUG="true")
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_production_starts_with_a_key_and_debug_off():
+    result = run_check(EAP_MODE="production", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="eap.example.gov.tw")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_junk_boolean_is_refused_rather_than_guessed():
+    result = run_check(DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG" in result.stderr
+
+
+def test_embedded_default_uses_sqlite_and_in_process_tasks():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='eap_portal.settings';"
+         "django.setup();from django.conf import settings as s;"
+         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.LANGUAGE_CODE, s.TIME_ZONE)"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EAP_MODE"}},
+    )
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "zh-hant", "Asia/Taipei"]
+
+
+@pytest.mark.skipif(not os.environ.get("EAP_REQUIRE_SERVICES"), reason="only CI requires the real services")
+@pytest.mark.django_db
+def test_ci_runs_on_real_postgresql_and_redis():
+    assert connection.vendor == "postgresql"
+    from django.core.cache import cache
+
+    assert "RedisCache" in settings.CACHES["default"]["BACKEND"]
+    cache.set("eap-ci-probe", "ok", 5)
+    assert cache.get("eap-ci-probe") == "ok"
