@@ -182,10 +182,11 @@ class RoleAssignmentForm(forms.ModelForm):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
-        if self.instance.pk:
+        if self.instance.pk and "person" in self.fields:
             self.fields["person"].initial = self.instance.user.username
-        allowed = access.grantable_roles(request.user)
-        self.fields["role"].choices = [("", "---------")] + [(r.value, r.label) for r in allowed]
+        if "role" in self.fields:  # absent when the user may only look
+            allowed = access.grantable_roles(request.user)
+            self.fields["role"].choices = [("", "---------")] + [(r.value, r.label) for r in allowed]
 
     def clean_person(self):
         text = self.cleaned_data["person"].strip()
@@ -208,6 +209,10 @@ class RoleAssignmentAdmin(ScopedModelAdmin):
     list_filter = ["role", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__employee__full_name", "user__employee__employee_number"]
     list_select_related = ["agency", "user__employee"]
+
+    @admin.display(description=_("person"))
+    def person(self, obj):
+        return self.holder(obj)
 
     @admin.display(description=_("person"), ordering="user__username")
     def holder(self, obj):

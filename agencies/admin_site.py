@@ -7,13 +7,27 @@ offer only what the user may see."""
 from collections import defaultdict
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from agencies import access
 from eap_portal.forms import RocDateField
 
 
+class PortalAdminAuthenticationForm(AdminAuthenticationForm):
+    """Django's admin login admits only is_staff accounts; ours admits by role, like the site."""
+
+    def confirm_login_allowed(self, user):
+        AuthenticationForm.confirm_login_allowed(self, user)  # still refuses inactive accounts
+        if not access.can_use_admin(user):
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login",
+                                  params={"username": self.username_field.verbose_name})
+
+
 class PortalAdminSite(admin.AdminSite):
+    login_form = PortalAdminAuthenticationForm
     site_header = "員工協助方案 管理"
     site_title = "員工協助方案"
     index_title = "管理"

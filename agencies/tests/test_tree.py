@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from agencies import services
 from agencies.models import Agency, AgencyKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 START = datetime.date(2018, 1, 1)
 

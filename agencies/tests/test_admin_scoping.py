@@ -1,0 +1,705 @@
+"""The Django admin keeps HR inside their own subtree, whatever door they knock on.
+
+Agency EAP officers (and agency HR staff for the roster) and city HR use the admin for their own
+subtree only. For EVERY model registered on the admin site, agency A's EAP officer must not reach
+agency B's objects through the change list (search, popup, facets, filters), the change, delete
+and history pages, a POST, a bulk action, autocomplete, `_to_field`, the foreign-key choices of
+the forms, the recent-actions panel or the view-on-site shortcut.
+
+The models come from the admin registry, so a model registered later is covered at once; it only
+needs a line in SAMPLES ("an object of A", "an object of B", ...), and every test of that model
+fails with a clear message until it has one.
+
+Every refusal is paired with a positive control on the same page (A's own object is reachable,
+or city HR reaches B's), so no assertion holds merely because the page shows nothing at all.
+"""
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.forms import ModelChoiceField
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from agencies import services
+from agencies.admin_site import ScopedModelAdmin
+from agencies.models import Agency, Employee, RoleAssignment
+from agencies.roles import Role
+from eap_portal.rocdates import format_roc_date
+
+pytestmark = pytest.mark.django_db
+
+MISSING_PK = 999_999_999  # no row has this id: the admin's answer for "does not exist"
+
+
+def roc(year, month, day):
+    return format_roc_date(datetime.date(year, month, day), "short")
+
+
+def role_of(person):
+    return RoleAssignment.objects.get(user=person.user)
+
+
+def move_agency_under_b(agency, cast):
+    services.move_agency(agency, parent=cast.b, effective=datetime.date.today(), by=None)
+
+
+def move_row_to_b(obj, cast):
+    obj.agency = cast.b
+    obj.save()
+
+
+@dataclass(frozen=True)
+class Sample:
+    """How to test one admin model: objects of each side, and what to post."""
+
+    of_a: Callable  # cast -> an object in agency A's subtree that A's EAP officer may change
+    of_b: Callable  # cast -> the matching object of agency B
+    in_b: Callable  # cast -> queryset: everything of this model in B's subtree
+    label: Callable  # obj -> text that names the object on a page and finds it with ?q=
+    edit: dict  # a change of a field that a permitted user can post
+    add: Callable  # cast -> add-form fields for a new object inside A
+    into_b: dict = field(default_factory=dict)  # name -> (cast -> {field: a value pointing into B})
+    move_out: Callable = None  # (obj, cast) -> put an object of A into B's subtree
+
+
+SAMPLES = {
+    Agency: Sample(
+        of_a=lambda c: c.a_sub,  # A's sub-agency: A itself is the root of the scope and cannot move
+        of_b=lambda c: c.b,
+        in_b=lambda c: Agency.objects.filter(path__startswith=c.b.path),
+        label=lambda obj: obj.name,
+        edit={"name": "改過的機關名稱"},
+        add=lambda c: {"code": "A2", "name": "甲局新設機關", "kind": "subordinate", "parent": c.a.pk},
+        into_b={"parent": lambda c: {"parent": c.b.pk}},
+        move_out=move_agency_under_b,
+    ),
+    Employee: Sample(
+        of_a=lambda c: c.a_employee,
+        of_b=lambda c: c.b_employee,
+        in_b=lambda c: Employee.objects.filter(agency__path__startswith=c.b.path),
+        label=lambda obj: obj.full_name,
+        edit={"full_name": "「改過的名字」"},
+        add=lambda c: {"employee_number": "N000001", "full_name": "「新進人員」", "agency": c.a.pk,
+                       "category": "civil_servant", "gender": "female", "birth_date": roc(1990, 1, 2),
+                       "hire_date": roc(2024, 3, 1)},
+        into_b={"agency": lambda c: {"agency": c.b.pk},
+                "direct_supervisor": lambda c: {"direct_supervisor": c.b_supervisor.pk}},
+        move_out=move_row_to_b,
+    ),
+    RoleAssignment: Sample(
+        of_a=lambda c: role_of(c.a_care_member),
+        of_b=lambda c: role_of(c.b_care_member),
+        in_b=lambda c: RoleAssignment.objects.filter(agency__path__startswith=c.b.path),
+        label=lambda obj: obj.user.employee.full_name,
+        edit={"role": Role.CONVENER.value},
+        add=lambda c: {"person": c.a_employee.employee_number, "role": Role.CARE_MEMBER.value, "agency": c.a.pk},
+        into_b={"agency": lambda c: {"agency": c.b.pk},
+                "person_number": lambda c: {"person": c.b_employee.employee_number},
+                "person_username": lambda c: {"person": c.b_employee.user.username}},
+        move_out=move_row_to_b,
+    ),
+}
+
+
+def model_id(model):
+    return model._meta.label_lower
+
+
+REGISTERED = sorted(admin.site._registry, key=model_id)
+
+
+def sample(model, why="is registered in the admin"):
+    if model not in SAMPLES:
+        pytest.fail(f"{model_id(model)} {why} but has no entry in SAMPLES of {__name__}: add how to get "
+                    f"an object of agency A and of agency B, so the scoping tests cover it.")
+    return SAMPLES[model]
+
+
+def url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def client_for(person):
+    client = Client()
+    client.force_login(person.user if isinstance(person, Employee) else person)
+    return client
+
+
+def listed(client, model, params=None):
+    response = client.get(url(model, "changelist"), params or {})
+    assert response.status_code == 200, f"{model_id(model)} change list answered {response.status_code}"
+    return response, {obj.pk for obj in response.context["cl"].result_list}
+
+
+def answer(response):
+    return response.status_code, response.headers.get("Location")
+
+
+def form_data(model, user, obj, **changes):
+    """What the admin's own form would post for `obj` as `user` sees it, with `changes` applied."""
+    model_admin = admin.site._registry[model]
+    request = RequestFactory().get("/")
+    request.user = user
+    form = model_admin.get_form(request, obj, change=obj is not None)(instance=obj)
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if value is None or value is False:
+            continue
+        data[bound.html_name] = "on" if value is True else value
+    for inline in model_admin.get_inline_instances(request, obj):
+        prefix = inline.get_formset(request, obj).get_default_prefix()
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+    data.update(changes)
+    return data
+
+
+def form_errors(response):
+    """The admin form's errors on a redisplayed form (None when the answer is not a form page)."""
+    context = response.context
+    if context is None or "adminform" not in context:
+        return None
+    return context["adminform"].form.errors
+
+
+def snapshot(obj):
+    fresh = type(obj)._default_manager.get(pk=obj.pk)
+    return {f.attname: getattr(fresh, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def choice_fields(response):
+    """Every model-choice field of the admin form and its inline forms on this page (but the
+    hidden id of an inline row, which only ever points at the object's own rows)."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += list(inline.formset.forms) + [inline.formset.empty_form]
+    return [(f"{form.prefix or ''}{name}", f) for form in forms for name, f in form.fields.items()
+            if isinstance(f, ModelChoiceField) and not (form.prefix and name == form._meta.model._meta.pk.name)]
+
+
+@pytest.fixture
+def people(cast):
+    """The cast, with full names that cannot be mistaken for one another in a page."""
+    for value in vars(cast).values():
+        if isinstance(value, Employee):
+            value.full_name = f"「{value.user.username}」"
+            value.save(update_fields=["full_name"])
+    return cast
+
+
+@pytest.fixture
+def officer(people):
+    return client_for(people.a_eap_officer)
+
+
+@pytest.fixture
+def city_hr(people):
+    return client_for(people.city_hr)
+
+
+def b_marks(cast, model):
+    """Text that must not appear on any admin page of A's officer."""
+    return [cast.b.name, sample(model).label(sample(model).of_b(cast))]
+
+
+# --- Coverage -----------------------------------------------------------------------------------
+
+def test_every_model_registered_in_the_admin_has_a_scoping_sample():
+    missing = [model_id(m) for m in REGISTERED if m not in SAMPLES]
+    assert not missing, f"registered in the admin without an entry in SAMPLES: {missing}"
+    assert REGISTERED, "the admin registry is empty: the scoping tests would cover nothing"
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_every_admin_model_is_scoped_through_scoped_model_admin(model):
+    assert isinstance(admin.site._registry[model], ScopedModelAdmin), (
+        f"{model_id(model)} is registered with {type(admin.site._registry[model]).__name__}, which does "
+        f"not derive from ScopedModelAdmin: its change list, pages and side doors are not scoped")
+
+
+# --- Change list: rows, search, popup, facets ---------------------------------------------------
+
+LIST_VARIANTS = {
+    "plain": lambda s, c: {},
+    "search_for_b": lambda s, c: {"q": s.label(s.of_b(c))},
+    "raw_id_popup": lambda s, c: {"_popup": "1", "_to_field": "id"},
+    "facets": lambda s, c: {"_facets": "True"},
+}
+
+
+@pytest.mark.parametrize("variant", LIST_VARIANTS)
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_change_list_never_shows_b_to_the_officer_of_a(people, officer, city_hr, model, variant):
+    s = sample(model)
+    params = LIST_VARIANTS[variant](s, people)
+    b = s.of_b(people)
+    response, pks = listed(officer, model, params)
+    assert b.pk not in pks
+    html = response.content.decode()
+    for value in params.values():  # the search box echoes the term typed
+        html = html.replace(f'value="{value}"', "")
+    for mark in b_marks(people, model):
+        assert mark not in html, f"{mark!r} of agency B on A's officer's {model_id(model)} list ({variant})"
+    # Control: the same list does show B's object to city HR.
+    _, city_pks = listed(city_hr, model, params)
+    assert b.pk in city_pks
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_change_list_search_finds_a_own_objects(people, officer, model):
+    s = sample(model)
+    a = s.of_a(people)
+    _, pks = listed(officer, model, {"q": s.label(a)})
+    assert pks == {a.pk}
+
+
+def unreferenced_field(model):
+    """A concrete field, not the primary key, that no foreign key of any model points to."""
+    targets = {rel.field.target_field for rel in model._meta.related_objects}
+    return next(f for f in model._meta.concrete_fields
+                if not f.primary_key and not f.is_relation and f not in targets)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_to_field_not_referenced_by_any_foreign_key_is_refused(people, officer, model):
+    s = sample(model)
+    to_field = unreferenced_field(model)
+    b = s.of_b(people)
+    # Change list and change page alike: 400, as Django's to_field_allowed demands.
+    response = officer.get(url(model, "changelist"), {"_popup": "1", "_to_field": to_field.name})
+    assert response.status_code == 400
+    b_value = getattr(b, to_field.attname)
+    response = officer.get(url(model, "change", b_value), {"_to_field": to_field.name})
+    assert response.status_code == 400
+    # Control: the primary key is an allowed to_field.
+    assert officer.get(url(model, "changelist"), {"_popup": "1", "_to_field": "id"}).status_code == 200
+
+
+# --- List filters --------------------------------------------------------------------------------
+
+def related_list_filters(model):
+    model_admin = admin.site._registry[model]
+    names = [entry[0] if isinstance(entry, (tuple, list)) else entry for entry in model_admin.list_filter]
+    return [n for n in names if isinstance(n, str) and model._meta.get_field(n).is_relation]
+
+
+FILTERED = [m for m in REGISTERED if related_list_filters(m)]
+
+
+def related_choices(response):
+    """{field name: (remote model, {pk offered})} for each related-field list filter."""
+    found = {}
+    for spec in response.context["cl"].filter_specs:
+        remote = getattr(getattr(spec, "field", None), "remote_field", None)
+        if remote is not None:
+            found[spec.field_path] = (remote.model, {pk for pk, _ in spec.lookup_choices})
+    return found
+
+
+def test_related_list_filters_are_tested_on_employees_and_role_assignments():
+    assert {Employee, RoleAssignment} <= set(FILTERED)
+
+
+@pytest.mark.parametrize("model", FILTERED, ids=model_id)
+def test_related_list_filter_offers_only_the_officers_subtree(people, officer, city_hr, model):
+    # A filter with a single choice is not shown at all: give A1 a role too, so A's officer has two.
+    RoleAssignment.objects.create(user=people.a_sub_employee.user, role=Role.CARE_MEMBER, agency=people.a_sub)
+    response, _ = listed(officer, model)
+    choices = related_choices(response)
+    assert set(related_list_filters(model)) <= set(choices)
+    city_choices = related_choices(listed(city_hr, model)[0])
+    for name, (remote, offered) in choices.items():
+        in_b = set(sample(remote).in_b(people).values_list("pk", flat=True))
+        assert not offered & in_b, f"the {name} filter offers B's {model_id(remote)} to A's officer"
+        assert city_choices[name][1] & in_b, f"control: the {name} filter offers B to city HR"
+    assert people.b.name not in response.content.decode()
+    assert people.a.name in response.content.decode()
+
+
+# --- Object pages: change, delete, history ---------------------------------------------------------
+
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_b_object_page_answers_exactly_like_a_missing_object(people, officer, model, view):
+    s = sample(model)
+    b = s.of_b(people)
+    response = officer.get(url(model, view, b.pk))
+    assert response.status_code != 200
+    assert answer(response) == answer(officer.get(url(model, view, MISSING_PK)))
+    followed = officer.get(url(model, view, b.pk), follow=True)
+    for mark in b_marks(people, model):
+        assert mark not in followed.content.decode()
+
+
+@pytest.mark.parametrize("view", ["change", "history"])
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_officer_of_a_does_reach_a_own_object_pages(people, officer, model, view):
+    s = sample(model)
+    a = s.of_a(people)
+    response = officer.get(url(model, view, a.pk))
+    assert response.status_code == 200
+    assert str(a) in response.content.decode()
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_post_to_b_change_page_changes_nothing(people, officer, city_hr, model):
+    s = sample(model)
+    b = s.of_b(people)
+    data = form_data(model, people.city_hr.user, b, **s.edit)
+    before = snapshot(b)
+    response = officer.post(url(model, "change", b.pk), data)
+    assert answer(response) == answer(officer.post(url(model, "change", MISSING_PK), data))
+    assert snapshot(b) == before
+    # Control: the very same POST by city HR does change B's object.
+    response = city_hr.post(url(model, "change", b.pk), data)
+    assert response.status_code == 302, form_errors(response)
+    assert snapshot(b) != before
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_save_as_new_from_b_change_page_creates_nothing_in_b(people, officer, model):
+    s = sample(model)
+    b = s.of_b(people)
+    data = form_data(model, people.city_hr.user, b, _saveasnew="1", **s.edit)
+    count = s.in_b(people).count()
+    officer.post(url(model, "change", b.pk), data)
+    assert s.in_b(people).count() == count
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_bulk_delete_action_on_b_deletes_nothing(people, officer, city_hr, model):
+    s = sample(model)
+    b = s.of_b(people)
+    data = {"action": "delete_selected", "_selected_action": [str(b.pk)], "post": "yes", "index": "0"}
+    officer.post(url(model, "changelist"), data)
+    assert model._default_manager.filter(pk=b.pk).exists()
+    request = RequestFactory().get("/")
+    request.user = people.city_hr.user
+    if admin.site._registry[model].has_delete_permission(request, b):
+        # Control: where city HR may delete, the same POST does delete.
+        city_hr.post(url(model, "changelist"), data)
+        assert not model._default_manager.filter(pk=b.pk).exists()
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_view_on_site_shortcut_answers_b_like_a_missing_object(people, officer, model):
+    b = sample(model).of_b(people)
+    content_type = ContentType.objects.get_for_model(model)
+    pages = []
+    for pk in (b.pk, MISSING_PK):
+        path = reverse("admin:view_on_site", args=(content_type.pk, pk))
+        response = officer.get(path)
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+        pages.append((answer(response), text.replace(path, "<path>")))
+    assert pages[0] == pages[1]
+
+
+# --- Autocomplete --------------------------------------------------------------------------------
+
+def autocomplete_sources():
+    """Every foreign key of any model whose target is an admin model with search fields: the
+    autocomplete view serves them all, not only the fields listed in autocomplete_fields."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            target = f.remote_field.model if f.is_relation else None
+            if target in admin.site._registry and admin.site._registry[target].search_fields:
+                found.append((model, f.name))
+    return found
+
+
+AUTOCOMPLETE = autocomplete_sources()
+
+
+def test_autocomplete_covers_the_direct_supervisor_field():
+    assert (Employee, "direct_supervisor") in AUTOCOMPLETE
+    assert "direct_supervisor" in admin.site._registry[Employee].autocomplete_fields
+
+
+def autocomplete(client, source, field_name, term):
+    response = client.get(reverse("admin:autocomplete"), {
+        "app_label": source._meta.app_label, "model_name": source._meta.model_name,
+        "field_name": field_name, "term": term})
+    if response.status_code != 200:
+        return response.status_code, set()
+    return 200, {int(row["id"]) for row in response.json()["results"]}
+
+
+@pytest.mark.parametrize("source,field_name", AUTOCOMPLETE,
+                         ids=[f"{model_id(m)}.{n}" for m, n in AUTOCOMPLETE])
+def test_autocomplete_never_returns_b_objects(people, officer, city_hr, source, field_name):
+    target = source._meta.get_field(field_name).remote_field.model
+    s = sample(target)
+    a, b = s.of_a(people), s.of_b(people)
+    _, found = autocomplete(officer, source, field_name, s.label(b))
+    in_b = set(s.in_b(people).values_list("pk", flat=True))
+    assert not found & in_b
+    _, found = autocomplete(officer, source, field_name, people.b.name)
+    assert not found & in_b
+    # Controls: the officer finds A's object, city HR finds B's, with the same request.
+    assert a.pk in autocomplete(officer, source, field_name, s.label(a))[1]
+    assert b.pk in autocomplete(city_hr, source, field_name, s.label(b))[1]
+
+
+# --- Forms: foreign-key choices and crafted posts ----------------------------------------------------
+
+@pytest.mark.parametrize("page", ["add", "change"])
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_form_foreign_key_choices_offer_nothing_of_b(people, officer, city_hr, model, page):
+    s = sample(model)
+    args = () if page == "add" else (s.of_a(people).pk,)
+    response = officer.get(url(model, page, *args))
+    assert response.status_code == 200
+    city = dict(choice_fields(city_hr.get(url(model, page, *args))))
+    fields = choice_fields(response)
+    for name, f in fields:
+        in_b = sample(f.queryset.model, f"is offered by the {model_id(model)} form as {name}").in_b(people)
+        assert not f.queryset.filter(pk__in=in_b.values("pk")).exists(), (
+            f"{model_id(model)} {page} form offers B's {model_id(f.queryset.model)} as {name}")
+        assert city[name].queryset.filter(pk__in=in_b.values("pk")).exists(), f"control: city HR offered B as {name}"
+    assert people.b.name not in response.content.decode()
+
+
+# (model, pointer) for every way into B of every model; a model without a sample gets one case,
+# which fails with sample()'s message.
+INTO_B = [pytest.param(m, name, id=f"{model_id(m)}-{name}")
+          for m in REGISTERED for name in (SAMPLES[m].into_b if m in SAMPLES else ["no_sample"])]
+
+
+@pytest.mark.parametrize("model,pointer", INTO_B)
+def test_add_form_pointing_into_b_is_refused_and_creates_nothing(people, officer, model, pointer):
+    s = sample(model)
+    data = form_data(model, people.a_eap_officer.user, None, **s.add(people))
+    into_b = s.into_b[pointer](people)
+    count = model._default_manager.count()
+    response = officer.post(url(model, "add"), {**data, **into_b})
+    assert response.status_code == 200
+    assert set(into_b) <= set(form_errors(response))
+    assert model._default_manager.count() == count
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_add_form_inside_a_creates_the_object(people, officer, model):
+    """Control for the refusals above: the same form, pointing inside A, is accepted."""
+    s = sample(model)
+    data = form_data(model, people.a_eap_officer.user, None, **s.add(people))
+    count = model._default_manager.count()
+    response = officer.post(url(model, "add"), data)
+    assert response.status_code == 302, form_errors(response)
+    assert model._default_manager.count() == count + 1
+
+
+@pytest.mark.parametrize("model,pointer", INTO_B)
+def test_change_form_moving_a_object_into_b_is_refused(people, officer, model, pointer):
+    s = sample(model)
+    a = s.of_a(people)
+    data = form_data(model, people.a_eap_officer.user, a)
+    into_b = s.into_b[pointer](people)
+    before = snapshot(a)
+    response = officer.post(url(model, "change", a.pk), {**data, **into_b})
+    assert response.status_code == 200
+    assert set(into_b) <= set(form_errors(response))
+    assert snapshot(a) == before
+    # Control: the unchanged form saves.
+    assert officer.post(url(model, "change", a.pk), data).status_code == 302
+
+
+# --- Recent actions ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_recent_actions_forget_objects_moved_out_of_the_officers_scope(people, officer, model):
+    s = sample(model)
+    obj = s.of_a(people)
+    LogEntry.objects.log_actions(people.a_eap_officer.user.pk, [obj], CHANGE, "測試", single_object=True)
+    name = str(obj)
+    assert name in officer.get(reverse("admin:index")).content.decode(), "control: the panel shows it"
+    s.move_out(obj, people)
+    assert not model._default_manager.visible_to(people.a_eap_officer.user).filter(pk=obj.pk).exists()
+    page = officer.get(reverse("admin:index"))
+    assert page.status_code == 200
+    assert name not in page.content.decode()
+
+
+# --- Who gets in -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_city_hr_reaches_the_objects_of_both_a_and_b(people, city_hr, model):
+    s = sample(model)
+    a, b = s.of_a(people), s.of_b(people)
+    _, pks = listed(city_hr, model)
+    assert {a.pk, b.pk} <= pks
+    for obj in (a, b):
+        for view in ("change", "history"):
+            response = city_hr.get(url(model, view, obj.pk))
+            assert response.status_code == 200
+            assert str(obj) in response.content.decode()
+
+
+def admin_entrances():
+    entrances = {"index": lambda: reverse("admin:index")}
+    for model in REGISTERED:
+        entrances[f"{model_id(model)}_changelist"] = lambda model=model: url(model, "changelist")
+    entrances["autocomplete"] = lambda: reverse("admin:autocomplete") + (
+        "?app_label=agencies&model_name=employee&field_name=direct_supervisor&term=a")
+    return entrances
+
+
+ENTRANCES = admin_entrances()
+
+
+@pytest.mark.parametrize("who", ["a_employee", "a_supervisor", "a_care_member", "a_convener", "a_agency_head",
+                                 "a_safety_health", "access_approver", "provider", "reviewer", "nobody"])
+def test_people_without_an_hr_role_get_the_admin_login_instead_of_the_admin(people, who):
+    client = client_for(getattr(people, who))
+    login = reverse("admin:login")
+    for name, entrance in ENTRANCES.items():
+        response = client.get(entrance())
+        assert response.status_code == 302 and response["Location"].startswith(login), (who, name)
+    page = client.get(reverse("admin:index"), follow=True)
+    assert "admin/login.html" in [t.name for t in page.templates]
+    assert "admin/index.html" not in [t.name for t in page.templates]
+    # Control: the same entrances open for A's EAP officer.
+    officer = client_for(people.a_eap_officer)
+    assert all(officer.get(entrance()).status_code == 200 for entrance in ENTRANCES.values())
+
+
+def test_an_officer_whose_role_has_ended_gets_the_admin_login(people):
+    role = role_of(people.a_eap_officer)
+    client = client_for(people.a_eap_officer)
+    assert client.get(reverse("admin:index")).status_code == 200  # control: in while the role holds
+    role.starts_on, role.ends_on = datetime.date(2020, 1, 1), datetime.date.today()
+    role.save()
+    for entrance in ENTRANCES.values():
+        response = client.get(entrance())
+        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_staff_flag_without_an_hr_role_does_not_open_the_admin(people):
+    user = people.a_employee.user
+    user.is_staff = True
+    user.save()
+    client = Client()
+    client.post(reverse("admin:login"), {"username": user.username, "password": "correct-horse-battery",
+                                         "next": reverse("admin:index")})
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_hr_officer_can_sign_in_on_the_admin_login_page(people):
+    client = Client()
+    response = client.post(reverse("admin:login"), {
+        "username": people.a_eap_officer.user.username, "password": "correct-horse-battery",
+        "next": reverse("admin:index")})
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_b_supervisor_of_an_a_employee_is_not_shown_on_the_officers_form(people, officer):
+    employee = people.a_employee
+    employee.direct_supervisor = people.b_supervisor
+    employee.save()
+    html = officer.get(url(Employee, "change", employee.pk)).content.decode()
+    assert str(employee) in html
+    assert people.b_supervisor.full_name not in html
+    assert people.b_supervisor.employee_number not in html
+    # Control: city HR's form of the same person does show the supervisor.
+    assert people.b_supervisor.full_name in client_for(people.city_hr).get(
+        url(Employee, "change", employee.pk)).content.decode()
+
+
+def test_agency_hr_keeps_the_roster_of_a_and_its_sub_agency_but_not_of_b(people):
+    client = client_for(people.a_agency_hr)
+    _, pks = listed(client, Employee)
+    assert {people.a_employee.pk, people.a_sub_employee.pk} <= pks
+    assert people.b_employee.pk not in pks
+    assert client.get(url(Employee, "change", people.a_employee.pk)).status_code == 200
+    b_page = client.get(url(Employee, "change", people.b_employee.pk))
+    assert answer(b_page) == answer(client.get(url(Employee, "change", MISSING_PK)))
+
+
+def test_agency_hr_sees_only_their_own_role_assignment_and_changes_none(people, officer):
+    client = client_for(people.a_agency_hr)
+    own, others = role_of(people.a_agency_hr), role_of(people.a_care_member)
+    _, pks = listed(client, RoleAssignment)
+    assert pks == {own.pk}
+    assert others.pk in listed(officer, RoleAssignment)[1], "control: A's officer does list it"
+    page = client.get(url(RoleAssignment, "change", others.pk))
+    assert answer(page) == answer(client.get(url(RoleAssignment, "change", MISSING_PK)))
+    data = form_data(RoleAssignment, people.a_eap_officer.user, others, role=Role.CONVENER.value)
+    before = snapshot(others)
+    client.post(url(RoleAssignment, "change", others.pk), data)
+    assert snapshot(others) == before
+    # Their own assignment is shown read-only: a POST to it changes nothing either.
+    own_before = snapshot(own)
+    client.post(url(RoleAssignment, "change", own.pk),
+                form_data(RoleAssignment, people.a_eap_officer.user, own, role=Role.CITY_HR.value))
+    assert snapshot(own) == own_before
+    count = RoleAssignment.objects.count()
+    assert client.get(url(RoleAssignment, "add")).status_code == 403
+    add = form_data(RoleAssignment, people.a_eap_officer.user, None, **SAMPLES[RoleAssignment].add(people))
+    assert client.post(url(RoleAssignment, "add"), add).status_code == 403
+    assert RoleAssignment.objects.count() == count
+
+
+def test_eap_officer_of_a_sees_the_staff_of_sub_agency_a1_but_not_of_b(people, officer):
+    _, pks = listed(officer, Employee)
+    assert people.a_sub_employee.pk in pks
+    assert people.b_employee.pk not in pks
+    assert officer.get(url(Employee, "change", people.a_sub_employee.pk)).status_code == 200
+    _, agencies = listed(officer, Agency)
+    assert {people.a.pk, people.a_sub.pk} <= agencies
+    assert people.b.pk not in agencies
+
+
+# --- Granting roles ------------------------------------------------------------------------------
+
+def test_eap_officer_of_a_is_not_offered_the_city_hr_role(people, officer):
+    form = officer.get(url(RoleAssignment, "add")).context["adminform"].form
+    offered = {value for value, _ in form.fields["role"].choices}
+    assert Role.CITY_HR.value not in offered
+    assert Role.EAP_OFFICER.value not in offered
+    assert Role.CARE_MEMBER.value in offered  # control: the officer does grant agency roles
+
+
+@pytest.mark.parametrize("role", [Role.CITY_HR, Role.EAP_OFFICER])
+def test_eap_officer_of_a_cannot_grant_a_city_granted_role_by_a_crafted_post(people, officer, role):
+    data = form_data(RoleAssignment, people.a_eap_officer.user, None, **SAMPLES[RoleAssignment].add(people))
+    person = people.a_employee.user
+    response = officer.post(url(RoleAssignment, "add"), {**data, "role": role.value})
+    assert response.status_code == 200
+    assert "role" in form_errors(response)
+    assert not RoleAssignment.objects.filter(user=person).exists()
+    # Nor by changing an assignment the officer may change.
+    granted = role_of(people.a_care_member)
+    before = snapshot(granted)
+    edit = form_data(RoleAssignment, people.a_eap_officer.user, granted, role=role.value)
+    response = officer.post(url(RoleAssignment, "change", granted.pk), edit)
+    assert "role" in form_errors(response)
+    assert snapshot(granted) == before
+    # Control: the same POST with an agency role is granted.
+    assert officer.post(url(RoleAssignment, "add"), data).status_code == 302
+    assert RoleAssignment.objects.filter(user=person, role=Role.CARE_MEMBER).exists()
+
+
+@pytest.mark.parametrize("person", ["b_employee", "b_eap_officer"])
+@pytest.mark.parametrize("by", ["employee_number", "username"])
+def test_role_assignment_person_field_refuses_b_people_for_the_officer_of_a(people, officer, city_hr, person, by):
+    target = getattr(people, person)
+    text = target.employee_number if by == "employee_number" else target.user.username
+    data = form_data(RoleAssignment, people.a_eap_officer.user, None, **SAMPLES[RoleAssignment].add(people))
+    data["person"] = text
+    count = RoleAssignment.objects.count()
+    response = officer.post(url(RoleAssignment, "add"), data)
+    assert "person" in form_errors(response)
+    assert RoleAssignment.objects.count() == count
+    # Control: city HR may name B's people in the same form.
+    assert city_hr.post(url(RoleAssignment, "add"), data).status_code == 302
+    assert RoleAssignment.objects.filter(user=target.user, role=Role.CARE_MEMBER, agency=people.a).exists()
