@@ -11,6 +11,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from agencies import access
 from eap_portal.forms import RocDateField
@@ -28,9 +29,9 @@ class PortalAdminAuthenticationForm(AdminAuthenticationForm):
 
 class PortalAdminSite(admin.AdminSite):
     login_form = PortalAdminAuthenticationForm
-    site_header = "員工協助方案 管理"
-    site_title = "員工協助方案"
-    index_title = "管理"
+    site_header = _("Employee Assistance Program administration")
+    site_title = _("Employee Assistance Program")
+    index_title = _("Administration")
 
     def has_permission(self, request):
         return access.can_use_admin(request.user)

@@ -18,6 +18,7 @@ ROLE_EXPIRY_WARNING_DAYS = 30
 
 @dataclass
 class AttentionItem:
+    key: str
     label: str
     count: int
     url: str
@@ -35,20 +36,20 @@ def needs_attention(user, today=None):
     items = []
 
     no_officer = _without_role(agencies, Role.EAP_OFFICER, today)
-    items.append(AttentionItem(_("Agencies without an EAP officer"), no_officer.count(),
+    items.append(AttentionItem("no_eap_officer", _("Agencies without an EAP officer"), no_officer.count(),
                                reverse("agency_list"), list(no_officer[:5])))
 
     no_convener = _without_role(agencies, Role.CONVENER, today)
-    items.append(AttentionItem(_("Agencies without a care-team convener"), no_convener.count(),
+    items.append(AttentionItem("no_convener", _("Agencies without a care-team convener"), no_convener.count(),
                                reverse("agency_list"), list(no_convener[:5])))
 
     leavers = Employee.objects.editable_by(user).filter(leave_date__lte=today, user__is_active=True)
-    items.append(AttentionItem(_("Leavers whose account is still active"), leavers.count(),
+    items.append(AttentionItem("active_leavers", _("Leavers whose account is still active"), leavers.count(),
                                reverse("people_list") + "?employment=left", list(leavers[:5])))
 
     ending = RoleAssignment.objects.editable_by(user).active(today).filter(
         ends_on__lte=today + datetime.timedelta(days=ROLE_EXPIRY_WARNING_DAYS)
     ).select_related("user__employee", "agency")
-    items.append(AttentionItem(_("Roles ending within 30 days"), ending.count(),
+    items.append(AttentionItem("roles_ending", _("Roles ending within 30 days"), ending.count(),
                                reverse("admin:agencies_roleassignment_changelist"), list(ending[:5])))
     return [item for item in items if item.count]

@@ -14,3 +14,9 @@ app.autodiscover_tasks()
 # reminders, case follow-ups, escalations and the retention purge; each job must
 # catch up on everything due so that a missed beat loses nothing.
 app.conf.beat_schedule = {}
+
+
+@app.task(name="eap_portal.ping", ignore_result=False)
+def ping():
+    """Liveness probe for the worker: `celery -A eap_portal call eap_portal.ping` answers "pong"."""
+    return "pong"
