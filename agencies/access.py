@@ -11,7 +11,6 @@ complaint with their supervisory chain, never see that case through any staff ro
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
 from agencies.roles import AGENCY_GRANTABLE_ROLES, HR_ROLES, Role
 
@@ -226,7 +225,3 @@ def exclude_recused(queryset, user, *, subject_field, respondents_field=None):
         recused_for = subordinate_ids(employee) | {employee.pk}
         queryset = queryset.exclude(**{f"{respondents_field}__in": recused_for})
     return queryset
-
-
-def today():
-    return timezone.localdate()

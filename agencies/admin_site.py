@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from agencies import access
-from eap_portal.forms import RocDateField
+from eap_portal.forms import RocDateField, RocDateInput
 
 
 class PortalAdminAuthenticationForm(AdminAuthenticationForm):
@@ -61,7 +61,8 @@ class PortalAdminSite(admin.AdminSite):
 class ScopedModelAdmin(admin.ModelAdmin):
     """Base for every admin model. Subclasses may narrow, never widen, the scope."""
 
-    formfield_overrides = {models.DateField: {"form_class": RocDateField}}
+    # ROC text boxes instead of the admin's calendar widget, whose "Today" link writes ISO dates.
+    formfield_overrides = {models.DateField: {"form_class": RocDateField, "widget": RocDateInput}}
     list_per_page = 50
 
     def get_queryset(self, request):

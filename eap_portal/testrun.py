@@ -23,6 +23,9 @@ def answers(host, port, timeout=1.0):
 def main(argv):
     ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
     env = dict(os.environ)
+    # Importing this package (for Celery) set DJANGO_SETTINGS_MODULE to the main settings; pytest
+    # would prefer it to pytest.ini's test settings, so the tests would hash passwords for real.
+    env.pop("DJANGO_SETTINGS_MODULE", None)
     postgres = answers("127.0.0.1", 5432)
     redis = answers("127.0.0.1", 6379)
     if ci and not (postgres and redis):

@@ -62,3 +62,8 @@ def test_ci_runs_on_real_postgresql_and_redis():
     assert "RedisCache" in settings.CACHES["default"]["BACKEND"]
     cache.set("eap-ci-probe", "ok", 5)
     assert cache.get("eap-ci-probe") == "ok"
+
+
+def test_the_suite_runs_on_the_test_settings():
+    # make test once ran on the main settings (real password hashing, ten times slower) unnoticed.
+    assert settings.SETTINGS_MODULE == "eap_portal.test_settings"

@@ -67,8 +67,8 @@ def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):
 @pytest.mark.django_db
 def test_pages_speak_zh_hant_by_default_and_english_on_request():
     client = Client()
-    zh = client.get(reverse("urgent_help")).content.decode()
-    assert '<html lang="zh-hant"' in zh and "員工協助方案" in zh
+    zh = client.get(reverse("urgent_help"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hant"' in zh and "員工協助方案" in zh, "the browser's language must not decide"
     client.post(reverse("set_language"), {"language": "en", "next": reverse("urgent_help")})
     en = client.get(reverse("urgent_help")).content.decode()
     assert '<html lang="en"' in en and "Employee Assistance Program" in en
