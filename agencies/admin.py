@@ -165,10 +165,20 @@ class EmployeeAdmin(ScopedModelAdmin):
             # An account without a usable password: activation comes with the roster import.
             user = get_user_model().objects.create_user(username=obj.employee_number, email=email)
             obj.user = user
-        elif obj.user.email != email:
-            obj.user.email = email
-            obj.user.save(update_fields=["email"])
+        else:
+            if obj.user.email != email:
+                obj.user.email = email
+                obj.user.save(update_fields=["email"])
+            self._keep_unseen_supervisor(request, obj)
         obj.save()
+
+    def _keep_unseen_supervisor(self, request, obj):
+        # A supervisor outside the user's scope is not offered on the form (that would show their
+        # name), so the form comes back empty: keep them — not theirs to see, so not theirs to clear.
+        if obj.direct_supervisor_id is None:
+            original = Employee.objects.filter(pk=obj.pk).values_list("direct_supervisor", flat=True).first()
+            if original and not Employee.objects.visible_to(request.user).filter(pk=original).exists():
+                obj.direct_supervisor_id = original
 
 
 class RoleAssignmentForm(forms.ModelForm):

@@ -8,7 +8,7 @@ from agencies import access
 from agencies.attention import needs_attention
 from agencies.decorators import role_required
 from agencies.filters import EmployeeFilter
-from agencies.models import Agency, Employee, RoleAssignment
+from agencies.models import Agency, AgencyVersion, Employee, RoleAssignment
 from agencies.roles import HR_ROLES
 
 
@@ -71,7 +71,7 @@ def agency_detail(request, pk):
     today = timezone.localdate()
     return render(request, "agencies/agency_detail.html", {
         "agency": agency,
-        "versions": agency.versions.select_related("parent"),
+        "versions": AgencyVersion.objects.visible_to(request.user).filter(agency=agency).select_related("parent"),
         "children": agency.children.visible_to(request.user),
         "staff_count": Employee.objects.visible_to(request.user).filter(agency=agency).current(today).count(),
         "roles": RoleAssignment.objects.visible_to(request.user).active(today).filter(agency=agency)

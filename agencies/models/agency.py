@@ -91,6 +91,15 @@ class Agency(models.Model):
         return self.path.startswith(other.path)
 
 
+class AgencyVersionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(agency__in=Agency.objects.visible_to(user))
+
+    def editable_by(self, user):
+        # History is written only by services.rename_agency / move_agency, never edited.
+        return self.none()
+
+
 class AgencyVersion(models.Model):
     """How an agency was named and placed from one date to the next. Renames and moves close
     the current version and open a new one, so a report for a past year can group by the
@@ -109,6 +118,8 @@ class AgencyVersion(models.Model):
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AgencyVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agency version")

@@ -703,3 +703,18 @@ def test_role_assignment_person_field_refuses_b_people_for_the_officer_of_a(peop
     # Control: city HR may name B's people in the same form.
     assert city_hr.post(url(RoleAssignment, "add"), data).status_code == 302
     assert RoleAssignment.objects.filter(user=target.user, role=Role.CARE_MEMBER, agency=people.a).exists()
+
+
+def test_saving_a_person_keeps_a_supervisor_the_officer_cannot_see(people, officer):
+    employee = people.a_employee
+    employee.direct_supervisor = people.b_supervisor
+    employee.save()
+    change = url(Employee, "change", employee.pk)
+    form = officer.get(change).context["adminform"].form
+    data = {name: form[name].value() if form[name].value() is not None else "" for name in form.fields}
+    data["job_title"] = "專員"
+    data["direct_supervisor"] = ""  # what the browser sends: the select offers no option for B's person
+    response = officer.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    employee.refresh_from_db()
+    assert employee.job_title == "專員" and employee.direct_supervisor == people.b_supervisor
