@@ -27,7 +27,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 ## Serve the embedded portal (SQLite, in-process tasks) with the demo city on http://$(HOST)
-run: demo $(MO)
+run: $(MO) demo
 	$(PY) manage.py runserver $(HOST)
 
 ## The whole suite: PostgreSQL and Redis when they answer (required under CI=true), SQLite otherwise.
