@@ -182,3 +182,32 @@ class TestLoadDemo:
                          "reviewer", "approver", "agencyhead", "safety", "agencyhr"):
             assert f"  {username} " in printed
         assert get_user_model().objects.get(username="cityhr").check_password("demo-eap-114")
+
+
+class TestLoginLockout:
+    def fail(self, client, username, times):
+        for _ in range(times):
+            client.post(reverse("login"), {"username": username, "password": "wrong"})
+
+    def test_five_failures_lock_that_user_name_from_that_address(self, cast):
+        client = Client(REMOTE_ADDR="10.1.1.1")
+        self.fail(client, "a_employee", 5)
+        response = client.post(reverse("login"), {"username": "a_employee", "password": "correct-horse-battery"})
+        assert response.status_code == 429
+        assert "_auth_user_id" not in client.session
+
+    def test_colleagues_behind_the_same_address_can_still_sign_in(self, cast):
+        self.fail(Client(REMOTE_ADDR="10.1.1.1"), "a_employee", 5)
+        colleague = Client(REMOTE_ADDR="10.1.1.1")
+        response = colleague.post(reverse("login"), {"username": "b_employee", "password": "correct-horse-battery"})
+        assert response.status_code == 302 and colleague.session["_auth_user_id"] == str(cast.b_employee.user.pk)
+
+    def test_four_failures_then_success_resets_the_count(self, cast):
+        client = Client(REMOTE_ADDR="10.1.1.2")
+        self.fail(client, "a_employee", 4)
+        assert client.post(reverse("login"), {"username": "a_employee",
+                                              "password": "correct-horse-battery"}).status_code == 302
+        client.logout()
+        self.fail(client, "a_employee", 4)
+        assert client.post(reverse("login"), {"username": "a_employee",
+                                              "password": "correct-horse-battery"}).status_code == 302
