@@ -76,16 +76,6 @@ def own_employee(user):
         return None
 
 
-def is_current_employee(user):
-    employee = own_employee(user)
-    return employee is not None and employee.is_current()
-
-
-def is_supervisor(user):
-    employee = own_employee(user)
-    return employee is not None and employee.is_current() and employee.is_supervisor
-
-
 def _known(user):
     return getattr(user, "is_authenticated", False) and user.is_active
 
