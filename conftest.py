@@ -39,4 +39,41 @@ def cast(db):
         RoleFactory(user=user, role=role, agency=city)
         setattr(people, username, user)
     people.nobody = UserFactory(username="nobody")  # an account with no profile and no role
+    _plans(people)
+    _care_teams(people)
     return people
+
+
+def _care_teams(people):
+    """Each agency's care team: its convener and care officer, one of them trained."""
+    from agencies.models import CareTeam, CareTeamMember, Position, Training
+
+    for side in ("a", "b"):
+        team = CareTeam.objects.create(name=f"{side.upper()} 關懷小組", agency=getattr(people, side))
+        CareTeamMember.objects.create(team=team, user=getattr(people, f"{side}_convener").user,
+                                      position=Position.CONVENER, since=datetime.date(2020, 1, 1))
+        officer = CareTeamMember.objects.create(team=team, user=getattr(people, f"{side}_care_member").user,
+                                                position=Position.CARE_OFFICER, phone=f"07-000{side}",
+                                                since=datetime.date(2020, 1, 1))
+        setattr(people, f"{side}_team", team)
+        setattr(people, f"{side}_training", Training.objects.create(
+            member=officer, title=f"{side.upper()} 關懷員培訓", completed_on=datetime.date(2025, 3, 1)))
+
+
+def _plans(people):
+    """The city's plan and one plan of each agency's own, each with a provider's contract and an
+    amendment, so every plan-scoped page has an object of A and one of B. The demo provider user
+    works for A's provider."""
+    from plans.models import Amendment
+    from plans.tests.factories import ContractFactory, PlanFactory, ProviderFactory
+
+    people.city_plan = PlanFactory(owner=people.city, year=114)
+    for side in ("a", "b"):
+        plan = PlanFactory(owner=getattr(people, side), year=114)
+        provider = ProviderFactory(name=f"{side.upper()} 諮商所")
+        setattr(people, f"{side}_plan", plan)
+        setattr(people, f"{side}_provider", provider)
+        setattr(people, f"{side}_contract", ContractFactory(plan=plan, provider=provider))
+        setattr(people, f"{side}_amendment", Amendment.objects.create(
+            plan=plan, effective_on=datetime.date(2025, 7, 1), summary=f"{side.upper()} 修正"))
+    people.a_provider.staff.add(people.provider)

@@ -168,6 +168,29 @@ def users_assignable_by(user, queryset):
     return queryset.filter(condition)
 
 
+# --- Care teams ------------------------------------------------------------------------
+
+CARE_TEAM_READERS = HR_ROLES | {Role.CONVENER, Role.CARE_MEMBER}
+CARE_TEAM_KEEPERS = frozenset({Role.EAP_OFFICER, Role.CITY_HR})
+
+
+def care_teams_visible_to(user, queryset):
+    if not _known(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    condition = subtree_q(user, CARE_TEAM_READERS, "agency__path") | Q(members__user=user)
+    return queryset.filter(condition).distinct()
+
+
+def care_teams_editable_by(user, queryset):
+    if not _known(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(subtree_q(user, CARE_TEAM_KEEPERS, "agency__path"))
+
+
 # --- Pages and the admin -----------------------------------------------------------
 
 def can_use_admin(user):

@@ -248,3 +248,4 @@ class RoleAssignmentAdmin(ScopedModelAdmin):
         if not change:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
+from agencies import care_admin  # noqa: E402,F401  (registers the care-team admin)

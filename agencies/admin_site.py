@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.utils import display_for_field as _django_display_for_field
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,6 +16,26 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies import access
 from eap_portal.forms import RocDateField, RocDateInput
+from eap_portal.rocdates import format_roc_date, format_roc_datetime
+
+
+def roc_display_for_field(value, field, empty_value_display, avoid_link=False):
+    """Django's admin shows read-only dates with the locale's DATE_FORMAT, which has no ROC year;
+    every read-only cell and change-list column goes through display_for_field, so dates are
+    formatted here and everything else is left to Django."""
+    if value is not None and isinstance(field, models.DateTimeField):
+        return format_roc_datetime(value)
+    if value is not None and isinstance(field, models.DateField):
+        return format_roc_date(value, "short")
+    return _django_display_for_field(value, field, empty_value_display, avoid_link=avoid_link)
+
+
+def use_roc_dates_in_the_admin():
+    from django.contrib.admin import helpers
+    from django.contrib.admin.templatetags import admin_list
+
+    helpers.display_for_field = roc_display_for_field
+    admin_list.display_for_field = roc_display_for_field
 
 
 class PortalAdminAuthenticationForm(AdminAuthenticationForm):
@@ -58,7 +79,42 @@ class PortalAdminSite(admin.AdminSite):
         return super().get_log_entries(request).filter(pk__in=visible)
 
 
-class ScopedModelAdmin(admin.ModelAdmin):
+class ScopedChoicesMixin:
+    """Foreign-key choices offer only what the user may edit (see scope_choices)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field.queryset, "visible_to"):
+            field.queryset = self.scope_choices(db_field, request, field.queryset)
+        return field
+
+    def scope_choices(self, db_field, request, queryset):
+        return queryset.editable_by(request.user)
+
+
+class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
+    """Inlines are edited through their parent's permission; their own choices are scoped too."""
+
+    extra = 0
+    formfield_overrides = {models.DateField: {"form_class": RocDateField, "widget": RocDateInput}}
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_use_admin(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or self._parent_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or self._parent_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and self._parent_editable(request, obj)
+
+    def _parent_editable(self, request, obj):
+        return type(obj)._default_manager.all().editable_by(request.user).filter(pk=obj.pk).exists()
+
+
+class ScopedModelAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """Base for every admin model. Subclasses may narrow, never widen, the scope."""
 
     # ROC text boxes instead of the admin's calendar widget, whose "Today" link writes ISO dates.
@@ -97,16 +153,6 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field.queryset, "visible_to"):
-            field.queryset = self.scope_choices(db_field, request, field.queryset)
-        return field
-
-    def scope_choices(self, db_field, request, queryset):
-        """What a foreign key may point to: by default what the user may edit."""
-        return queryset.editable_by(request.user)
 
     def get_search_results(self, request, queryset, search_term):
         # Autocomplete builds its queryset from the *remote* admin's get_queryset; make sure the

@@ -14,3 +14,9 @@ class PortalAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "agencies.admin_site.PortalAdminSite"
+
+    def ready(self):
+        super().ready()
+        from agencies.admin_site import use_roc_dates_in_the_admin
+
+        use_roc_dates_in_the_admin()

@@ -144,6 +144,29 @@ def build(demo):
                      Gender.MALE, datetime.date(1989, 2, 2), datetime.date(2015, 3, 1), False, "D00900", None)
     Employee.objects.filter(pk=leaver.pk, leave_date__isnull=True).update(leave_date=datetime.date(2024, 6, 30))
     demo.people = people
+    _care_team(agencies["DEMO-SOC"], people)
+
+
+def _care_team(agency, people):
+    """社會局's care team: the convener, a care officer and a member; membership grants their roles."""
+    from agencies.care_teams import sync_care_roles
+    from agencies.models import CareTeam, CareTeamMember, Position, ReviewMeeting, Training
+
+    team, created = CareTeam.objects.get_or_create(agency=agency, name="社會局員工關懷小組",
+                                                   defaults={"established_on": datetime.date(2023, 3, 1)})
+    if not created:
+        return
+    for username, position, phone in (("convener", Position.CONVENER, "07-3315001"),
+                                      ("careofficer", Position.CARE_OFFICER, "07-3315002"),
+                                      ("safety", Position.MEMBER, "")):
+        person = people[username]
+        CareTeamMember.objects.create(team=team, user=person.user, position=position, unit=person.unit, phone=phone,
+                                      email=person.user.email, since=datetime.date(2023, 3, 1))
+    officer = team.members.get(position=Position.CARE_OFFICER)
+    Training.objects.create(member=officer, title="員工心理健康管理師培訓", hours=18, completed_on=datetime.date(2024, 9, 30),
+                            certification="員工心理健康管理師", certified_on=datetime.date(2024, 10, 15))
+    ReviewMeeting.objects.create(team=team, held_on=datetime.date(2024, 12, 20), summary="第4季個案追蹤及年度檢討。")
+    sync_care_roles(team, by=None)
 
 
 def _plain_role(username):

@@ -6,10 +6,13 @@ from django.views.decorators.http import require_safe
 
 from agencies import access
 from agencies.attention import needs_attention
+from agencies.care_teams import care_contacts_for
 from agencies.decorators import role_required
 from agencies.filters import EmployeeFilter
 from agencies.models import Agency, AgencyVersion, Employee, RoleAssignment
 from agencies.roles import HR_ROLES
+from eap_portal.rocdates import roc_year
+from plans.services import coverage
 
 
 @require_safe
@@ -18,7 +21,10 @@ def home(request):
     if employee is None and access.is_hr(request.user):
         return redirect("hr_home")
     roles = RoleAssignment.objects.filter(user=request.user).active().select_related("agency")
-    return render(request, "agencies/home.html", {"employee": employee, "roles": roles})
+    contacts = care_contacts_for(employee) if employee else []
+    plans = coverage(employee, roc_year(timezone.localdate())) if employee else []
+    return render(request, "agencies/home.html", {"employee": employee, "roles": roles, "care_contacts": contacts,
+                                                  "coverage": plans})
 
 
 @require_safe

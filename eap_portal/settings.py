@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "eap_portal",
     "agencies",
+    "plans",
 ]
 
 MIDDLEWARE = [

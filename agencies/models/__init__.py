@@ -1,8 +1,9 @@
 from .agency import Agency, AgencyKind, AgencyVersion
+from .care_team import CareTeam, CareTeamMember, Position, ReviewMeeting, Training
 from .employee import Category, Employee, Gender, RankSeries, Segment
 from .roles import RoleAssignment
 
 __all__ = [
-    "Agency", "AgencyKind", "AgencyVersion", "Category", "Employee", "Gender", "RankSeries",
+    "Agency", "AgencyKind", "AgencyVersion", "CareTeam", "CareTeamMember", "Position", "ReviewMeeting", "Training", "Category", "Employee", "Gender", "RankSeries",
     "RoleAssignment", "Segment",
 ]

@@ -10,6 +10,12 @@ The models come from the admin registry, so a model registered later is covered 
 needs a line in SAMPLES ("an object of A", "an object of B", ...), and every test of that model
 fails with a clear message until it has one.
 
+Not every model is kept by A's officer. The yearly plans, their amendments, the providers and
+their contracts are kept by city HR alone: A's EAP officer and A's agency HR only view the plans
+that cover A (A's own and the city's) and what hangs on them, and nobody deletes them here. Their
+samples name city HR as the keeper, who makes the positive changes; A's officer must then get 403
+on every add and change, and stay as blind to B's plans as to B's people.
+
 Every refusal is paired with a positive control on the same page (A's own object is reachable,
 or city HR reaches B's), so no assertion holds merely because the page shows nothing at all.
 """
@@ -21,6 +27,7 @@ from typing import Callable
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.forms import ModelChoiceField
 from django.test import Client, RequestFactory
@@ -28,9 +35,10 @@ from django.urls import reverse
 
 from agencies import services
 from agencies.admin_site import ScopedModelAdmin
-from agencies.models import Agency, Employee, RoleAssignment
+from agencies.models import Agency, CareTeam, CareTeamMember, Employee, RoleAssignment, Training
 from agencies.roles import Role
 from eap_portal.rocdates import format_roc_date
+from plans.models import Amendment, Contract, Plan, Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +62,35 @@ def move_row_to_b(obj, cast):
     obj.save()
 
 
+def move_plan_to_b(plan, cast):
+    plan.owner, plan.year = cast.b, cast.b_plan.year - 1  # B already has a plan of this year
+    plan.save()
+
+
+def move_onto_b_plan(obj, cast):
+    obj.plan = cast.b_plan
+    obj.save()
+
+
+def move_provider_to_b(provider, cast):
+    provider.contracts.update(plan=cast.b_plan)  # it now serves B's plan only
+
+
+def plans_of_b(cast):
+    return Plan.objects.filter(owner__path__startswith=cast.b.path)
+
+
+def providers_of_b(cast):
+    """Providers that serve B's plans and no plan outside B's subtree."""
+    return (Provider.objects.filter(contracts__plan__in=plans_of_b(cast))
+            .exclude(contracts__plan__in=Plan.objects.exclude(pk__in=plans_of_b(cast))).distinct())
+
+
+def spare_provider():
+    """A provider without a contract yet, for a new contract of A's plan."""
+    return Provider.objects.get_or_create(name="丙諮商所")[0]
+
+
 @dataclass(frozen=True)
 class Sample:
     """How to test one admin model: objects of each side, and what to post."""
@@ -66,6 +103,8 @@ class Sample:
     add: Callable  # cast -> add-form fields for a new object inside A
     into_b: dict = field(default_factory=dict)  # name -> (cast -> {field: a value pointing into B})
     move_out: Callable = None  # (obj, cast) -> put an object of A into B's subtree
+    keeper: Callable = lambda c: c.a_eap_officer  # cast -> who adds and changes the objects of A
+    officer_may_change: bool = True  # False: A's EAP officer (and agency HR) only view this model
 
 
 SAMPLES = {
@@ -104,6 +143,95 @@ SAMPLES = {
                 "person_username": lambda c: {"person": c.b_employee.user.username}},
         move_out=move_row_to_b,
     ),
+    # Kept by city HR; A's officer views A's and the city's plans and what hangs on them.
+    Plan: Sample(
+        of_a=lambda c: c.a_plan,
+        of_b=lambda c: c.b_plan,
+        in_b=plans_of_b,
+        label=lambda obj: obj.title,
+        edit={"slogan": "改過的口號"},
+        add=lambda c: {"owner": c.a.pk, "year": 115, "title": "甲局115年度新計畫",
+                       "period_start": roc(2026, 1, 1), "period_end": roc(2026, 12, 31)},
+        move_out=move_plan_to_b,
+        keeper=lambda c: c.city_hr,
+        officer_may_change=False,
+    ),
+    Amendment: Sample(
+        of_a=lambda c: c.a_amendment,
+        of_b=lambda c: c.b_amendment,
+        in_b=lambda c: Amendment.objects.filter(plan__in=plans_of_b(c)),
+        label=lambda obj: obj.summary,
+        edit={"document_number": "府人字第1140001號"},
+        add=lambda c: {"plan": c.a_plan.pk, "effective_on": roc(2025, 9, 1), "summary": "甲局新修正"},
+        move_out=move_onto_b_plan,
+        keeper=lambda c: c.city_hr,
+        officer_may_change=False,
+    ),
+    Provider: Sample(
+        of_a=lambda c: c.a_provider,
+        of_b=lambda c: c.b_provider,
+        in_b=providers_of_b,
+        label=lambda obj: obj.name,
+        edit={"phone": "02-2720-8889"},
+        add=lambda c: {"name": "甲局新約諮商所"},
+        move_out=move_provider_to_b,
+        keeper=lambda c: c.city_hr,
+        officer_may_change=False,
+    ),
+    Contract: Sample(
+        of_a=lambda c: c.a_contract,
+        of_b=lambda c: c.b_contract,
+        in_b=lambda c: Contract.objects.filter(plan__in=plans_of_b(c)),
+        label=lambda obj: obj.provider.name,
+        edit={"notes": "改過的備註"},
+        add=lambda c: {"plan": c.a_plan.pk, "provider": spare_provider().pk, "services": ["individual"],
+                       "modes": ["in_person"]},
+        move_out=move_onto_b_plan,
+        keeper=lambda c: c.city_hr,
+        officer_may_change=False,
+    ),
+    CareTeam: Sample(
+        of_a=lambda c: c.a_team,
+        of_b=lambda c: c.b_team,
+        in_b=lambda c: CareTeam.objects.filter(agency__path__startswith=c.b.path),
+        label=lambda obj: obj.name,
+        edit={"notes": "改過的備註"},
+        add=lambda c: {"name": "甲局新關懷小組", "agency": c.a.pk,
+                       "members-TOTAL_FORMS": "2", "members-INITIAL_FORMS": "0",
+                       "members-0-user": c.a_employee.user.pk, "members-0-position": "convener",
+                       "members-0-since": roc(2025, 1, 1),
+                       "members-1-user": c.a_supervisor.user.pk, "members-1-position": "care_officer",
+                       "members-1-since": roc(2025, 1, 1)},
+        into_b={"agency": lambda c: {"agency": c.b.pk}},
+        move_out=move_row_to_b,
+    ),
+    Training: Sample(
+        of_a=lambda c: c.a_training,
+        of_b=lambda c: c.b_training,
+        in_b=lambda c: Training.objects.filter(member__team__agency__path__startswith=c.b.path),
+        label=lambda obj: obj.title,
+        edit={"title": "改過的課程名稱"},
+        add=lambda c: {"member": c.a_training.member_id, "title": "甲局新培訓", "completed_on": roc(2025, 4, 1)},
+        into_b={"member": lambda c: {"member": c.b_training.member_id}},
+        move_out=lambda obj, c: Training.objects.filter(pk=obj.pk).update(member=c.b_training.member),
+    ),
+    # Not admin models, but offered as choices on the care-team forms: what of them lies in B.
+    get_user_model(): Sample(
+        of_a=lambda c: c.a_employee.user,
+        of_b=lambda c: c.b_employee.user,
+        in_b=lambda c: get_user_model().objects.filter(employee__agency__path__startswith=c.b.path),
+        label=lambda obj: obj.employee.full_name,
+        edit={},
+        add=lambda c: {},
+    ),
+    CareTeamMember: Sample(
+        of_a=lambda c: c.a_training.member,
+        of_b=lambda c: c.b_training.member,
+        in_b=lambda c: CareTeamMember.objects.filter(team__agency__path__startswith=c.b.path),
+        label=lambda obj: str(obj),
+        edit={},
+        add=lambda c: {},
+    ),
 }
 
 
@@ -112,6 +240,8 @@ def model_id(model):
 
 
 REGISTERED = sorted(admin.site._registry, key=model_id)
+# Models A's officer only views (city HR keeps them).
+VIEW_ONLY = [m for m in REGISTERED if m in SAMPLES and not SAMPLES[m].officer_may_change]
 
 
 def sample(model, why="is registered in the admin"):
@@ -203,6 +333,12 @@ def city_hr(people):
     return client_for(people.city_hr)
 
 
+def admin_request(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
 def b_marks(cast, model):
     """Text that must not appear on any admin page of A's officer."""
     return [cast.b.name, sample(model).label(sample(model).of_b(cast))]
@@ -214,6 +350,19 @@ def test_every_model_registered_in_the_admin_has_a_scoping_sample():
     missing = [model_id(m) for m in REGISTERED if m not in SAMPLES]
     assert not missing, f"registered in the admin without an entry in SAMPLES: {missing}"
     assert REGISTERED, "the admin registry is empty: the scoping tests would cover nothing"
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=model_id)
+def test_sample_says_truthfully_who_adds_and_changes_the_objects_of_a(people, model):
+    """The tests below trust officer_may_change and keeper; the admin itself must agree."""
+    s = sample(model)
+    model_admin = admin.site._registry[model]
+    officer = admin_request(people.a_eap_officer.user)
+    assert model_admin.has_change_permission(officer, s.of_a(people)) == s.officer_may_change
+    assert model_admin.has_add_permission(officer) == s.officer_may_change
+    keeper = admin_request(s.keeper(people).user)
+    assert model_admin.has_change_permission(keeper, s.of_a(people))
+    assert model_admin.has_add_permission(keeper)
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=model_id)
@@ -456,16 +605,58 @@ def test_autocomplete_never_returns_b_objects(people, officer, city_hr, source, 
 def test_form_foreign_key_choices_offer_nothing_of_b(people, officer, city_hr, model, page):
     s = sample(model)
     args = () if page == "add" else (s.of_a(people).pk,)
+    inline_b_rows = b_rows_for_inline_choices(people) if not s.officer_may_change and page == "change" else []
     response = officer.get(url(model, page, *args))
+    city_page = city_hr.get(url(model, page, *args))
+    if not s.officer_may_change:
+        # A viewer gets no form: no add page, and A's object is shown read-only, without a single
+        # input; the (unrendered) choices of its forms still offer nothing of B, as checked below.
+        assert city_page.status_code == 200 and editable_inputs(city_page), "control: city HR gets the form"
+        if page == "add":
+            assert response.status_code == 403
+            return
+        assert response.status_code == 200
+        assert str(s.of_a(people)) in response.content.decode()
+        assert not editable_inputs(response), f"A's officer may edit {model_id(model)}"
+        for mark in inline_b_rows:
+            assert mark not in response.content.decode()
     assert response.status_code == 200
-    city = dict(choice_fields(city_hr.get(url(model, page, *args))))
+    city = dict(choice_fields(city_page))
     fields = choice_fields(response)
     for name, f in fields:
-        in_b = sample(f.queryset.model, f"is offered by the {model_id(model)} form as {name}").in_b(people)
+        in_b = b_side(f.queryset.model, people, f"is offered by the {model_id(model)} form as {name}")
         assert not f.queryset.filter(pk__in=in_b.values("pk")).exists(), (
             f"{model_id(model)} {page} form offers B's {model_id(f.queryset.model)} as {name}")
         assert city[name].queryset.filter(pk__in=in_b.values("pk")).exists(), f"control: city HR offered B as {name}"
     assert people.b.name not in response.content.decode()
+
+
+def b_rows_for_inline_choices(cast):
+    """Rows of B that the inlines of the plans pages offer as choices (a quota pool, a work-circle
+    group), so that "offers nothing of B" is not true merely because B has none."""
+    from plans.models import WorkCircleGroup
+    from plans.tests.factories import PoolFactory
+
+    pool = PoolFactory(plan=cast.b_plan, provider=cast.b_provider, name="乙區個別諮商")
+    group = WorkCircleGroup.objects.create(plan=cast.b_plan, name="乙區工作圈", leader_agency=cast.b)
+    return [pool.name, group.name]
+
+
+def b_side(model, cast, why):
+    """B's rows of a model offered as a choice: from SAMPLES, or, for the rows of a plan that are
+    offered only inside a plan's inline forms, those of B's plans."""
+    if model not in SAMPLES and any(f.name == "plan" for f in model._meta.concrete_fields):
+        return model._default_manager.filter(plan__in=plans_of_b(cast))
+    return sample(model, why).in_b(cast)
+
+
+def editable_inputs(response):
+    """The form inputs a page renders for the admin form's and its inline forms' fields."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += list(inline.formset.forms) + [inline.formset.empty_form]
+    html = response.content.decode()
+    return [bound.html_name for form in forms for bound in form if f'name="{bound.html_name}"' in html]
 
 
 # (model, pointer) for every way into B of every model; a model without a sample gets one case,
@@ -487,14 +678,41 @@ def test_add_form_pointing_into_b_is_refused_and_creates_nothing(people, officer
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=model_id)
-def test_add_form_inside_a_creates_the_object(people, officer, model):
-    """Control for the refusals above: the same form, pointing inside A, is accepted."""
+def test_add_form_inside_a_creates_the_object(people, model):
+    """Control for the refusals above and below: the same form, posted by whoever keeps A's
+    objects (A's officer, or city HR for the plans), pointing inside A, is accepted."""
     s = sample(model)
-    data = form_data(model, people.a_eap_officer.user, None, **s.add(people))
+    keeper = s.keeper(people)
+    data = form_data(model, keeper.user, None, **s.add(people))
     count = model._default_manager.count()
-    response = officer.post(url(model, "add"), data)
+    response = client_for(keeper).post(url(model, "add"), data)
     assert response.status_code == 302, form_errors(response)
     assert model._default_manager.count() == count + 1
+
+
+@pytest.mark.parametrize("who", ["a_eap_officer", "a_agency_hr"])
+@pytest.mark.parametrize("model", VIEW_ONLY, ids=model_id)
+def test_officer_and_agency_hr_of_a_may_not_add_or_change_what_city_hr_keeps(people, model, who):
+    s = sample(model)
+    client, keeper = client_for(getattr(people, who)), client_for(s.keeper(people))
+    a = s.of_a(people)
+    # Adding: neither the page nor a crafted POST of the keeper's own form.
+    add = form_data(model, s.keeper(people).user, None, **s.add(people))
+    count = model._default_manager.count()
+    assert client.get(url(model, "add")).status_code == 403
+    assert client.post(url(model, "add"), add).status_code == 403
+    assert model._default_manager.count() == count
+    # Changing A's own object, which they do see (test_officer_of_a_does_reach_a_own_object_pages),
+    # or saving it as a new one.
+    edit = form_data(model, s.keeper(people).user, a, **s.edit)
+    before = snapshot(a)
+    assert client.post(url(model, "change", a.pk), edit).status_code == 403
+    assert client.post(url(model, "change", a.pk), {**edit, "_saveasnew": "1"}).status_code == 403
+    assert snapshot(a) == before and model._default_manager.count() == count
+    # Control: the very same POST by the keeper changes it.
+    response = keeper.post(url(model, "change", a.pk), edit)
+    assert response.status_code == 302, form_errors(response)
+    assert snapshot(a) != before
 
 
 @pytest.mark.parametrize("model,pointer", INTO_B)
@@ -516,6 +734,8 @@ def test_change_form_moving_a_object_into_b_is_refused(people, officer, model, p
 
 @pytest.mark.parametrize("model", REGISTERED, ids=model_id)
 def test_recent_actions_forget_objects_moved_out_of_the_officers_scope(people, officer, model):
+    # The entry is the officer's own, whether they keep the model or only view it: a viewer's
+    # entries are those of an earlier role (the person was city HR before), and must fade alike.
     s = sample(model)
     obj = s.of_a(people)
     LogEntry.objects.log_actions(people.a_eap_officer.user.pk, [obj], CHANGE, "測試", single_object=True)
@@ -526,6 +746,25 @@ def test_recent_actions_forget_objects_moved_out_of_the_officers_scope(people, o
     page = officer.get(reverse("admin:index"))
     assert page.status_code == 200
     assert name not in page.content.decode()
+
+
+def test_recent_actions_never_name_b_objects_even_from_the_officers_own_earlier_role(people, officer):
+    """Entries the officer's account wrote on B's objects (say, as city HR before) stay out of the
+    panel, for every model at once (one page; the panel shows the latest ten)."""
+    models = [m for m in REGISTERED if m in SAMPLES]  # the coverage test asks for the others
+    assert len(models) <= 10, "more models than the panel shows entries: split this test"
+    user = people.a_eap_officer.user
+    for model in models:
+        LogEntry.objects.log_actions(user.pk, [SAMPLES[model].of_b(people)], CHANGE, "測試", single_object=True)
+    for model in models:
+        LogEntry.objects.log_actions(user.pk, [SAMPLES[model].of_a(people)], CHANGE, "測試", single_object=True)
+    html = officer.get(reverse("admin:index")).content.decode()
+    for model in models:
+        a, b = SAMPLES[model].of_a(people), SAMPLES[model].of_b(people)
+        assert str(a) in html, f"control: the panel shows the entry on A's {model_id(model)}"
+        assert str(b) not in html, f"B's {model_id(model)} in A's officer's recent actions"
+        for mark in b_marks(people, model):
+            assert mark not in html
 
 
 # --- Who gets in -----------------------------------------------------------------------------------
@@ -657,6 +896,75 @@ def test_eap_officer_of_a_sees_the_staff_of_sub_agency_a1_but_not_of_b(people, o
     _, agencies = listed(officer, Agency)
     assert {people.a.pk, people.a_sub.pk} <= agencies
     assert people.b.pk not in agencies
+
+
+# --- Plans: city HR keeps them, agencies view the plans that cover them ----------------------------
+
+PLANS_OF = {  # cast -> what A's officer sees of each plans model
+    Plan: lambda c: {c.a_plan.pk, c.city_plan.pk},
+    Amendment: lambda c: {c.a_amendment.pk},
+    Provider: lambda c: {c.a_provider.pk},
+    Contract: lambda c: {c.a_contract.pk},
+}
+
+
+def test_plans_models_are_all_view_only_for_the_officer_of_a():
+    assert set(VIEW_ONLY) == set(PLANS_OF)
+
+
+@pytest.mark.parametrize("who", ["a_eap_officer", "a_agency_hr"])
+def test_officer_and_agency_hr_of_a_see_the_plans_of_a_and_the_city_and_what_hangs_on_them(people, city_hr, who):
+    client = client_for(getattr(people, who))
+    for model, seen in PLANS_OF.items():
+        _, pks = listed(client, model)
+        assert pks == seen(people), model_id(model)
+        b = sample(model).of_b(people)
+        assert answer(client.get(url(model, "change", b.pk))) == answer(client.get(url(model, "change", MISSING_PK)))
+        # Control: city HR lists B's as well.
+        assert pks | {b.pk} <= listed(city_hr, model)[1]
+
+
+def test_an_agency_plan_covers_its_subtree_and_the_city_plan_covers_everyone(people):
+    """The rule behind PLANS_OF, seen from B's officer and from a plain employee of A1."""
+    visible = set(Plan.objects.visible_to(people.b_eap_officer.user).values_list("pk", flat=True))
+    assert visible == {people.b_plan.pk, people.city_plan.pk}
+    assert set(Plan.objects.visible_to(people.a_sub_employee.user).values_list("pk", flat=True)) == {
+        people.a_plan.pk, people.city_plan.pk}
+
+
+def action_post(client, plans, **extra):
+    return client.post(url(Plan, "changelist"), {
+        "action": "start_next_year", "_selected_action": [str(p.pk) for p in plans], "index": "0", **extra})
+
+
+@pytest.mark.parametrize("which", ["a_plan", "b_plan"])
+def test_start_next_year_action_of_the_officer_of_a_starts_no_plan(people, officer, city_hr, which):
+    plan = getattr(people, which)
+    confirm = {"confirm": "yes", "parts": ["work_items", "contracts"]}
+    count = Plan.objects.count()
+    for extra in ({}, confirm):
+        response = action_post(officer, [plan], **extra)
+        assert response.status_code == 302  # back to the list: no confirmation page naming the plan
+    assert Plan.objects.count() == count
+    # Control: city HR's same POSTs show the form, then start the next year.
+    page = action_post(city_hr, [plan])
+    assert page.status_code == 200 and plan.title in page.content.decode()
+    assert action_post(city_hr, [plan], **confirm).status_code == 302
+    assert Plan.objects.filter(owner=plan.owner, year=plan.year + 1).exists()
+
+
+@pytest.mark.parametrize("model", list(PLANS_OF), ids=model_id)
+def test_nobody_deletes_plans_models_in_the_admin(people, city_hr, model):
+    s = sample(model)
+    a, b = s.of_a(people), s.of_b(people)
+    assert city_hr.get(url(model, "delete", a.pk)).status_code == 403
+    assert city_hr.post(url(model, "delete", b.pk), {"post": "yes"}).status_code == 403
+    assert model._default_manager.filter(pk__in=[a.pk, b.pk]).count() == 2
+    response, pks = listed(city_hr, model)
+    assert {a.pk, b.pk} <= pks, "control: city HR reaches both"
+    action_form = response.context["action_form"]
+    assert "delete_selected" not in (dict(action_form.fields["action"].choices) if action_form else {})
+    # (The bulk delete POST itself: test_bulk_delete_action_on_b_deletes_nothing.)
 
 
 # --- Granting roles ------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ POLICY = {
     "admin/r/<path:content_type_id>/<path:object_id>/": Row(objects="admin_shortcut", own=admin_only(404),
                                                             other=admin_only(404), post_own=admin_only(404),
                                                             post_other=admin_only(404)),
-    "admin/^(?P<app_label>agencies)/$": Row(get=admin_only(), post=admin_only(), kwargs={"app_label": "agencies"}),
+    "admin/^(?P<app_label>agencies|plans)/$": Row(get=admin_only(), post=admin_only(), kwargs={"app_label": "plans"}),
     "admin/(?P<url>.*)$": Row(get=admin_only(404), post=admin_only(404), kwargs={"url": "no-such-page/"}),
 }
 
@@ -124,16 +124,23 @@ POLICY = {
 # Employee admin: the roster, kept by all three HR roles; leavers are marked, never deleted.
 # Role admin: EAP officers grant agency roles in their subtree, city HR any role; agency HR sees only
 # their own role.
-_EDITORS = {"agency": {"eap_officer", "city_hr"}, "employee": HR, "roleassignment": {"eap_officer", "city_hr"}}
-_VIEWERS = {"agency": HR, "employee": HR, "roleassignment": HR}
-_DELETERS = {"agency": set(), "employee": set(), "roleassignment": {"eap_officer", "city_hr"}}
+# Plans, amendments, providers and contracts: city HR keeps them; agency HR roles look at those of
+# the plans that cover them or lie in their subtree; nobody deletes them in the admin.
+_EDITORS = {"agency": {"eap_officer", "city_hr"}, "employee": HR, "roleassignment": {"eap_officer", "city_hr"},
+            "plan": {"city_hr"}, "amendment": {"city_hr"}, "provider": {"city_hr"}, "contract": {"city_hr"},
+            # Care teams and their training records: the agency's EAP officer keeps them.
+            "careteam": {"eap_officer", "city_hr"}, "training": {"eap_officer", "city_hr"}}
+_VIEWERS = {model: HR for model in _EDITORS}
+_DELETERS = {model: set() for model in _EDITORS} | {"roleassignment": {"eap_officer", "city_hr"}}
 # Whose view of agency B's object is the admin's "not found" (a B object outside their subtree).
-_BLIND_TO_B = {"agency": {"eap_officer", "agency_hr"}, "employee": {"eap_officer", "agency_hr"},
-               "roleassignment": {"eap_officer", "agency_hr"}}
+_BLIND_TO_B = {model: {"eap_officer", "agency_hr"} for model in _EDITORS}
+_APP = {"agency": "agencies", "employee": "agencies", "roleassignment": "agencies", "careteam": "agencies",
+        "training": "agencies", "plan": "plans",
+        "amendment": "plans", "provider": "plans", "contract": "plans"}
 
 
 def _admin_model_rows(model):
-    base = f"admin/agencies/{model}/"
+    base = f"admin/{_APP[model]}/{model}/"
     viewers, editors, deleters, blind = _VIEWERS[model], _EDITORS[model], _DELETERS[model], _BLIND_TO_B[model]
     # agency HR sees only their own role assignment, so agency A's convener role is "not found" too.
     own_blind = {"agency_hr"} if model == "roleassignment" else set()
@@ -173,5 +180,5 @@ def _admin_model_rows(model):
     }
 
 
-for _model in ("agency", "employee", "roleassignment"):
+for _model in _EDITORS:
     POLICY.update(_admin_model_rows(_model))

@@ -43,6 +43,12 @@ ADMIN_OBJECTS = {
     "employee": lambda cast, side: getattr(cast, f"{side}_employee"),
     "roleassignment": lambda cast, side: RoleAssignment.objects.get(user=getattr(cast, f"{side}_convener").user),
     "admin_shortcut": lambda cast, side: getattr(cast, side),
+    "plan": lambda cast, side: getattr(cast, f"{side}_plan"),
+    "amendment": lambda cast, side: getattr(cast, f"{side}_amendment"),
+    "provider": lambda cast, side: getattr(cast, f"{side}_provider"),
+    "contract": lambda cast, side: getattr(cast, f"{side}_contract"),
+    "careteam": lambda cast, side: getattr(cast, f"{side}_team"),
+    "training": lambda cast, side: getattr(cast, f"{side}_training"),
 }
 
 
