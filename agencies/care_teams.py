@@ -26,8 +26,8 @@ def check_composition(positions):
 
 @transaction.atomic
 def sync_care_roles(team, *, by, today=None):
-    """Membership grants the care roles at the team's agency; leaving the team ends them.
-    The team roster is the one place care roles are given, so the two cannot drift apart."""
+    """Membership grants the care roles at the team's agency; leaving the team ends them. Run on
+    every save of a team, so a care role granted by hand at that agency lasts only until then."""
     today = today or timezone.localdate()
     members_now = CareTeamMember.objects.filter(team__agency=team.agency).filter(
         Q(until__isnull=True) | Q(until__gt=today), since__lte=today)
