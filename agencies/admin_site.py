@@ -127,9 +127,19 @@ class ScopedModelAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     def editable_queryset(self, request):
         return self.model._default_manager.all().editable_by(request.user)
 
+    def _per_request(self, request, question, answer):
+        # The admin asks the same model-wide question many times per page (app list, buttons,
+        # actions); each answer is a query, so it is kept for the rest of the request.
+        answers = request.__dict__.setdefault("_eap_admin_answers", {})
+        key = (self.model, question)
+        if key not in answers:
+            answers[key] = answer()
+        return answers[key]
+
     def _editable(self, request, obj):
         if obj is None:
-            return self.editable_queryset(request).exists() or self.can_add_anywhere(request)
+            return self._per_request(request, "change", lambda: self.editable_queryset(request).exists()
+                                     or self.can_add_anywhere(request))
         return self.editable_queryset(request).filter(pk=obj.pk).exists()
 
     def can_add_anywhere(self, request):
@@ -142,7 +152,8 @@ class ScopedModelAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         if not access.can_use_admin(request.user):
             return False
         if obj is None:
-            return self.get_queryset(request).exists() or self.has_add_permission(request)
+            return self._per_request(request, "view", lambda: self.get_queryset(request).exists()
+                                     or self.has_add_permission(request))
         return self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def has_change_permission(self, request, obj=None):
