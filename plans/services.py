@@ -19,8 +19,11 @@ def plans_covering(employee, year):
     """The plans that cover this employee in ROC `year`, in priority order: the plan of the nearest
     agency above (or at) theirs that runs its own, then the city's (DOMAIN §3; teachers go to the
     education bureau's lines first)."""
-    candidates = {plan.owner_id: plan for plan in
-                  Plan.objects.filter(year=year, owner_id__in=employee.agency.ancestor_ids()).select_related("owner")}
+    # Through the scoping function like every read; the employee may see the plans that cover them.
+    plans = (Plan.objects.visible_to(employee.user).filter(year=year, owner_id__in=employee.agency.ancestor_ids())
+             .select_related("owner").prefetch_related("unlimited_lines", "contracts__provider",
+                                                       "contracts__channels"))
+    candidates = {plan.owner_id: plan for plan in plans}
     chain = employee.agency.ancestor_ids()  # root first, the employee's own agency last
     found = []
     nearest_own = next((candidates[pk] for pk in reversed(chain[1:]) if pk in candidates), None)

@@ -9,7 +9,6 @@ from agencies import access
 from agencies.care_teams import care_contacts_for, check_composition, sync_care_roles
 from agencies.models import CareTeam, CareTeamMember, Position, RoleAssignment, Training
 from agencies.roles import Role
-from agencies.tests.factories import EmployeeFactory
 from plans.services import certification_progress
 from plans.tests.factories import PlanFactory
 

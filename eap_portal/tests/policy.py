@@ -46,10 +46,6 @@ def outcomes(default, **per_role):
     return table
 
 
-def grant(default, granted, outcome):
-    return outcomes(default, **{"__".join(sorted(granted)): outcome})
-
-
 def signed_in(outcome, **per_role):
     """Anonymous visitors go to the login page; signed-in roles get `outcome` unless named."""
     return outcomes(outcome, anonymous="login", **per_role)
