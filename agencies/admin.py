@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -9,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from agencies import access, services
 from agencies.admin_site import ScopedModelAdmin
 from agencies.models import Agency, AgencyVersion, Employee, RoleAssignment
+from core.crypto import normalise_identifier
 from eap_portal.forms import RocDateField
 from eap_portal.rocdates import format_roc_date
-
 
 # Accounts come with the roster (a person's Employee row), and permissions come from roles, not
 # Django groups; the unscoped User and Group admins would be a side door past both.
@@ -123,9 +125,16 @@ class CurrentStaffFilter(admin.SimpleListFilter):
         return queryset
 
 
+# A national ID number (letter, 1 or 2), or a resident certificate number (old: A–D, new: 8 or 9).
+NATIONAL_ID = re.compile(r"^[A-Z][12ABCD89]\d{8}$")
+
+
 class EmployeeForm(forms.ModelForm):
     email = forms.EmailField(label=_("e-mail"), required=False,
                              help_text=_("Optional: many workers have none."))
+    # Write-only: the number is hashed (core.crypto.blind_index) and never stored or shown again.
+    national_id = forms.CharField(label=_("national ID number"), required=False, max_length=20,
+                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     class Meta:
         model = Employee
@@ -135,6 +144,20 @@ class EmployeeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["email"].initial = self.instance.user.email
+        self.fields["national_id"].help_text = (
+            _("Kept only as a keyed hash, to find the person exactly; it is never shown again. A hash is on file.")
+            if self.instance.national_id_hash else
+            _("Kept only as a keyed hash, to find the person exactly; it is never shown again."))
+
+    def clean_national_id(self):
+        value = normalise_identifier(self.cleaned_data.get("national_id", ""))
+        if value and not NATIONAL_ID.match(value):
+            raise forms.ValidationError(_("Enter a national ID number such as A123456789."))
+        if value and Employee.objects.with_national_id(value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another person on the roster has this national ID number."))
+        if value:
+            self.instance.set_national_id(value)
+        return ""
 
 
 @admin.register(Employee)

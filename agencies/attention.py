@@ -52,4 +52,17 @@ def needs_attention(user, today=None):
     ).select_related("user__employee", "agency")
     items.append(AttentionItem("roles_ending", _("Roles ending within 30 days"), ending.count(),
                                reverse("admin:agencies_roleassignment_changelist"), list(ending[:5])))
+
+    # Counts only: who the duties concern stays with the care team (DOMAIN §1).
+    from core.duties import overdue_count_for_hr
+
+    overdue = overdue_count_for_hr(user)
+    items.append(AttentionItem("overdue_duties", _("Overdue duties in your agencies"), overdue,
+                               reverse("duty_statistics"), []))
+
+    from core.models import EmailState, Notification
+
+    failed = Notification.objects.failed_visible_to(user).filter(email_state=EmailState.FAILED)
+    items.append(AttentionItem("failed_emails", _("E-mails that could not be sent"), failed.count(),
+                               reverse("failed_emails"), []))
     return [item for item in items if item.count]

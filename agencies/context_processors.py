@@ -1,4 +1,7 @@
 from agencies import access
+from agencies.roles import Role
+from core import access as core_access
+from core.statistics import STATISTICS_READERS
 
 
 def portal(request):
@@ -9,4 +12,9 @@ def portal(request):
         "portal_is_hr": access.is_hr(user),
         "portal_can_use_admin": access.can_use_admin(user),
         "portal_employee": access.own_employee(user),
+        # Lazily: pages that show no navigation (errors, downloads) do not pay for these.
+        "portal_is_staff": lambda: core_access.is_staff_member(user),
+        "portal_unread": lambda: user.notifications.unread().count(),
+        "portal_audits_access": lambda: access.has_role(user, Role.ACCESS_APPROVER),
+        "portal_reads_statistics": lambda: access.has_role(user, *STATISTICS_READERS),
     }

@@ -1,6 +1,7 @@
 """Celery wiring. With REDIS_URL the portal runs a real worker and beat; without it,
 tasks run in-process (CELERY_TASK_ALWAYS_EAGER in settings) so the embedded default needs no broker."""
 import os
+from datetime import timedelta
 
 from celery import Celery
 
@@ -10,10 +11,19 @@ app = Celery("eap_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The beat schedule lives here, one commented entry per job. Later issues add the
-# reminders, case follow-ups, escalations and the retention purge; each job must
-# catch up on everything due so that a missed beat loses nothing.
-app.conf.beat_schedule = {}
+# The beat schedule lives here, one commented entry per job; each job catches up on everything
+# due, so a missed beat loses nothing. With REDIS_URL, `celery beat` sends them to the worker;
+# in the embedded default, `manage.py runserver` (and so `make run`) runs the same entries
+# in-process (core.scheduler), so reminders and escalations never need a production-only process.
+app.conf.beat_schedule = {
+    # Duties: reminders before they are due, escalations after (core.duties).
+    "send-duty-reminders": {"task": "core.send_duty_reminders", "schedule": timedelta(minutes=5)},
+    "escalate-overdue-duties": {"task": "core.escalate_overdue_duties", "schedule": timedelta(minutes=5)},
+    # Absent members' duties go to their deputies, and come back when they return.
+    "apply-absences": {"task": "core.apply_absences", "schedule": timedelta(minutes=30)},
+    # E-mails whose task was lost (a worker restart) are queued again; sending is idempotent.
+    "resend-stale-emails": {"task": "core.resend_stale_emails", "schedule": timedelta(minutes=10)},
+}
 
 
 @app.task(name="eap_portal.ping", ignore_result=False)

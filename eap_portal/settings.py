@@ -60,6 +60,28 @@ if PRODUCTION:
 elif not SECRET_KEY:
     SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdef"
 
+# --- Field encryption (core.crypto) ------------------------------------------------
+# EAP_FIELD_KEYS: "id=base64key,id=base64key", newest first; every key is 32 random bytes
+# (`python manage.py new_field_key` prints one). New values are encrypted with the first; the others
+# stay only so that older values can be read until `rotate_keys` has moved them.
+# EAP_BLIND_INDEX_KEY: the HMAC key of the exact-match columns (national ID numbers and the like).
+# Production refuses to start without them; the embedded default keeps its own pair in a
+# git-ignored file beside its database, made on first start.
+FIELD_KEYS_ENV = env_str("EAP_FIELD_KEYS")
+BLIND_INDEX_KEY_ENV = env_str("EAP_BLIND_INDEX_KEY")
+if PRODUCTION and not (FIELD_KEYS_ENV and BLIND_INDEX_KEY_ENV):
+    raise ImproperlyConfigured("Production mode needs EAP_FIELD_KEYS and EAP_BLIND_INDEX_KEY.")
+if not FIELD_KEYS_ENV or not BLIND_INDEX_KEY_ENV:
+    from core.crypto import development_keys
+
+    _dev_keys = development_keys(BASE_DIR / ".dev-keys.json")
+    FIELD_KEYS_ENV = FIELD_KEYS_ENV or _dev_keys["field_keys"]
+    BLIND_INDEX_KEY_ENV = BLIND_INDEX_KEY_ENV or _dev_keys["blind_index_key"]
+from core.crypto import parse_blind_index_key, parse_field_keys  # noqa: E402
+
+EAP_FIELD_KEYS = parse_field_keys(FIELD_KEYS_ENV)
+EAP_BLIND_INDEX_KEY = parse_blind_index_key(BLIND_INDEX_KEY_ENV)
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -69,6 +91,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its runserver also runs the embedded default's periodic jobs.
+    "core",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
@@ -91,6 +115,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Logged in by default: public views are marked with @login_not_required where defined.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Sensitive writes name their actor: the signed-in user, from their address.
+    "core.actors.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -208,7 +234,10 @@ EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@eap.example.gov.tw")
+# Notification e-mails are discreet (DOMAIN §8): keep the sender's name and address neutral too.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@portal.example.gov.tw")
+# The portal's address as people reach it, for the link in notification e-mails.
+EAP_SITE_URL = env_str("EAP_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security -------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.roles import HR_ROLES
+from core.crypto import blind_index
+from core.fields import BlindIndexField
 
 
 class Category(models.TextChoices):
@@ -65,6 +67,13 @@ def years_before(day, years):
         return day.replace(year=day.year - years, day=28)
 
 
+NATIONAL_ID_PURPOSE = "national_id"
+
+
+def national_id_hash(value):
+    return blind_index(value, NATIONAL_ID_PURPOSE)
+
+
 class EmployeeQuerySet(models.QuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
@@ -93,6 +102,9 @@ class EmployeeQuerySet(models.QuerySet):
         if segment == Segment.HIGH_STRESS:
             return self.filter(agency__is_high_stress=True)
         raise ValueError(f"unknown segment {segment!r}")
+
+    def with_national_id(self, value):
+        return self.filter(national_id_hash=national_id_hash(value))
 
     def visible_to(self, user):
         from agencies import access
@@ -133,6 +145,9 @@ class Employee(models.Model):
         help_text=_("Date of the latest transfer into this agency, if any."),
     )
     leave_date = models.DateField(_("leave date"), null=True, blank=True)
+    # The national ID number is never stored: only its keyed hash, to match a person exactly
+    # (roster imports, the people search). core.crypto.blind_index computes it.
+    national_id_hash = BlindIndexField(_("national ID number (hashed)"), null=True, blank=True, unique=True)
 
     objects = EmployeeQuerySet.as_manager()
 
@@ -150,6 +165,9 @@ class Employee(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.employee_number})"
+
+    def set_national_id(self, value):
+        self.national_id_hash = national_id_hash(value) if value and value.strip() else None
 
     def is_current(self, on=None):
         on = on or timezone.localdate()

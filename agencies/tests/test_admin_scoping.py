@@ -35,8 +35,16 @@ from django.urls import reverse
 
 from agencies import services
 from agencies.admin_site import ScopedModelAdmin
-from agencies.models import Agency, CareTeam, CareTeamMember, Employee, RoleAssignment, Training
+from agencies.models import (
+    Agency,
+    CareTeam,
+    CareTeamMember,
+    Employee,
+    RoleAssignment,
+    Training,
+)
 from agencies.roles import Role
+from core.models import DayException
 from eap_portal.rocdates import format_roc_date
 from plans.models import Amendment, Contract, Plan, Provider
 
@@ -214,6 +222,19 @@ SAMPLES = {
         add=lambda c: {"member": c.a_training.member_id, "title": "甲局新培訓", "completed_on": roc(2025, 4, 1)},
         into_b={"member": lambda c: {"member": c.b_training.member_id}},
         move_out=lambda obj, c: Training.objects.filter(pk=obj.pk).update(member=c.b_training.member),
+    ),
+    # Days off HR declares (a typhoon day for B's district is B's own).
+    DayException: Sample(
+        of_a=lambda c: DayException.objects.get_or_create(day=datetime.date(2025, 7, 29), agency=c.a,
+                                                          defaults={"reason": "甲局颱風停班"})[0],
+        of_b=lambda c: DayException.objects.get_or_create(day=datetime.date(2025, 7, 30), agency=c.b,
+                                                          defaults={"reason": "乙區颱風停班"})[0],
+        in_b=lambda c: DayException.objects.filter(agency__path__startswith=c.b.path),
+        label=lambda obj: obj.reason,
+        edit={"reason": "改過的停班原因"},
+        add=lambda c: {"day": roc(2025, 8, 1), "kind": "day_off", "agency": c.a.pk, "reason": "甲局新停班"},
+        into_b={"agency": lambda c: {"agency": c.b.pk}},
+        move_out=move_row_to_b,
     ),
     # Not admin models, but offered as choices on the care-team forms: what of them lies in B.
     get_user_model(): Sample(

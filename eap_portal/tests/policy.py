@@ -85,6 +85,37 @@ POLICY = {
     "hr/agencies/": Row(get=hr_only(), post=signed_in(405)),
     "hr/agencies/<int:pk>/": Row(objects="agency", own=hr_only(), other=hr_only(eap_officer=404, agency_hr=404),
                                  post_own=signed_in(405), post_other=signed_in(405)),
+    # --- core: duties (one named assignee; the convener sees the team's), inbox, failed e-mails ---------
+    # Object rows: agency A's duty is about a_employee, for A's care team, held by a_care_member.
+    # Every staff role (role holders, unit supervisors, care-team members) has the page.
+    "duties/": Row(get=signed_in(200, employee=403, nobody=403), post=NOT_ALLOWED),
+    "duties/<int:pk>/": Row(objects="duty", own=signed_in(404, care_member__convener=200), other=signed_in(404),
+                            post_own=NOT_ALLOWED, post_other=NOT_ALLOWED),
+    # Only the assignee completes; the convener sees it but may not; the rest are told it does not exist.
+    "duties/<int:pk>/complete/": Row(objects="duty", own=NOT_ALLOWED, other=NOT_ALLOWED,
+                                     post_own=signed_in(404, care_member="redirect", convener=403),
+                                     post_other=signed_in(404)),
+    "duties/<int:pk>/assign/": Row(objects="duty", own=NOT_ALLOWED, other=NOT_ALLOWED,
+                                   post_own=signed_in(404, care_member=403, convener="redirect"),
+                                   post_other=signed_in(404)),
+    "duties/team/": Row(get=signed_in(403, convener=200), post=NOT_ALLOWED),
+    "duties/team/<int:pk>/absences/": Row(objects="team", own=NOT_ALLOWED, other=NOT_ALLOWED,
+                                          post_own=signed_in(404, convener="redirect"), post_other=signed_in(404)),
+    "duties/absences/<int:pk>/end/": Row(objects="absence", own=NOT_ALLOWED, other=NOT_ALLOWED,
+                                         post_own=signed_in(404, convener="redirect"), post_other=signed_in(404)),
+    "inbox/": Row(get=signed_in(200), post=NOT_ALLOWED),
+    # A's notification is a_employee's own: everyone else is told it does not exist.
+    "inbox/<int:pk>/": Row(objects="notification", own=signed_in(404, employee="redirect"), other=signed_in(404),
+                           post_own=NOT_ALLOWED, post_other=NOT_ALLOWED),
+    "inbox/read-all/": Row(get=NOT_ALLOWED, post=signed_in("redirect")),
+    # The access log: the access approver's alone (agency HR never learns who uses which service).
+    "audit/access-log/": Row(get=signed_in(403, access_approver=200), post=NOT_ALLOWED),
+    # Duty timeliness: suppressed counts for EAP officers, city HR and reviewers; no one is named.
+    "hr/duties/": Row(get=signed_in(403, eap_officer=200, city_hr=200, reviewer=200), post=NOT_ALLOWED),
+    "hr/notifications/failed/": Row(get=signed_in(403, eap_officer=200, city_hr=200), post=NOT_ALLOWED),
+    "hr/notifications/<int:pk>/retry/": Row(objects="failed_notification", own=NOT_ALLOWED, other=NOT_ALLOWED,
+                                            post_own=signed_in(403, eap_officer="redirect", city_hr="redirect"),
+                                            post_other=signed_in(403, eap_officer=404, city_hr="redirect")),
     # --- accounts (public: login and password reset) -----------------------------------------
     "accounts/login/": Row(get=outcomes(200), post=outcomes(200)),
     "accounts/logout/": Row(get=signed_in(405), post=outcomes("login")),
@@ -111,7 +142,7 @@ POLICY = {
     "admin/r/<path:content_type_id>/<path:object_id>/": Row(objects="admin_shortcut", own=admin_only(404),
                                                             other=admin_only(404), post_own=admin_only(404),
                                                             post_other=admin_only(404)),
-    "admin/^(?P<app_label>agencies|plans)/$": Row(get=admin_only(), post=admin_only(), kwargs={"app_label": "plans"}),
+    "admin/^(?P<app_label>core|agencies|plans)/$": Row(get=admin_only(), post=admin_only(), kwargs={"app_label": "plans"}),
     "admin/(?P<url>.*)$": Row(get=admin_only(404), post=admin_only(404), kwargs={"url": "no-such-page/"}),
 }
 
@@ -125,13 +156,15 @@ POLICY = {
 _EDITORS = {"agency": {"eap_officer", "city_hr"}, "employee": HR, "roleassignment": {"eap_officer", "city_hr"},
             "plan": {"city_hr"}, "amendment": {"city_hr"}, "provider": {"city_hr"}, "contract": {"city_hr"},
             # Care teams and their training records: the agency's EAP officer keeps them.
-            "careteam": {"eap_officer", "city_hr"}, "training": {"eap_officer", "city_hr"}}
+            "careteam": {"eap_officer", "city_hr"}, "training": {"eap_officer", "city_hr"},
+            # Declared days off: city HR for the city, each EAP officer for their subtree.
+            "dayexception": {"eap_officer", "city_hr"}}
 _VIEWERS = {model: HR for model in _EDITORS}
 _DELETERS = {model: set() for model in _EDITORS} | {"roleassignment": {"eap_officer", "city_hr"}}
 # Whose view of agency B's object is the admin's "not found" (a B object outside their subtree).
 _BLIND_TO_B = {model: {"eap_officer", "agency_hr"} for model in _EDITORS}
 _APP = {"agency": "agencies", "employee": "agencies", "roleassignment": "agencies", "careteam": "agencies",
-        "training": "agencies", "plan": "plans",
+        "training": "agencies", "plan": "plans", "dayexception": "core",
         "amendment": "plans", "provider": "plans", "contract": "plans"}
 
 

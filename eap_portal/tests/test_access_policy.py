@@ -2,6 +2,8 @@
 
 The URL list comes from the resolver, not from the table, so a new URL without a row fails.
 """
+import datetime
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
@@ -9,6 +11,7 @@ from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
 from agencies.models import RoleAssignment
+from core.models import DayException
 from eap_portal.tests.policy import POLICY, ROLES
 
 
@@ -33,8 +36,41 @@ def test_every_url_has_a_row_in_the_policy_table():
     assert not stale, f"policy rows for URLs that no longer exist: {stale}"
 
 
+def _duty(cast, side):
+    """A fresh duty of the side's care team about its employee, held by its care officer: each
+    request gets its own, so one role completing it does not change what the next one sees."""
+    from core.tests.factories import DutyFactory
+
+    return DutyFactory(agency=getattr(cast, side), team=getattr(cast, f"{side}_team"),
+                       assignee=getattr(cast, f"{side}_care_member").user, person=getattr(cast, f"{side}_employee"))
+
+
+def _absence(cast, side):
+    import datetime
+
+    from core.models import Absence
+
+    return Absence.objects.create(team=getattr(cast, f"{side}_team"), member=getattr(cast, f"{side}_care_member").user,
+                                  deputy=getattr(cast, f"{side}_convener").user, starts_on=datetime.date(2030, 1, 1),
+                                  ends_on=datetime.date(2030, 1, 5), recorded_by=getattr(cast, f"{side}_convener").user)
+
+
+def _notification(cast, side, failed=False):
+    from core.models import EmailState, Notification
+
+    count = Notification.objects.count()
+    return Notification.objects.create(key=f"policy:{side}:{count}", recipient=getattr(cast, f"{side}_employee").user,
+                                       kind="message", link="/", email_state=EmailState.FAILED if failed else
+                                       EmailState.NONE)
+
+
 # Objects of agency A ("own") and agency B ("other") for URLs that take one.
 OBJECTS = {
+    "duty": lambda cast, side: {"pk": _duty(cast, side).pk},
+    "team": lambda cast, side: {"pk": getattr(cast, f"{side}_team").pk},
+    "absence": lambda cast, side: {"pk": _absence(cast, side).pk},
+    "notification": lambda cast, side: {"pk": _notification(cast, side).pk},
+    "failed_notification": lambda cast, side: {"pk": _notification(cast, side, failed=True).pk},
     "employee": lambda cast, side: {"pk": getattr(cast, f"{side}_employee").pk},
     "agency": lambda cast, side: {"pk": getattr(cast, side).pk},
 }
@@ -49,6 +85,8 @@ ADMIN_OBJECTS = {
     "contract": lambda cast, side: getattr(cast, f"{side}_contract"),
     "careteam": lambda cast, side: getattr(cast, f"{side}_team"),
     "training": lambda cast, side: getattr(cast, f"{side}_training"),
+    "dayexception": lambda cast, side: DayException.objects.get_or_create(
+        day=datetime.date(2025, 7, 29), agency=getattr(cast, side), defaults={"reason": "颱風停班"})[0],
 }
 
 

@@ -10,6 +10,8 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 60
+FIELD_KEYS = {"EAP_FIELD_KEYS": "prod1=T0hOb1RoaXNJc0FUZXN0S2V5Rm9yRmllbGRzMDAwMDI",
+              "EAP_BLIND_INDEX_KEY": "VGhpc0lzQVRlc3RCbGluZEluZGV4S2V5MDAwMDAwMDA"}
 
 
 def run_check(**env):
@@ -31,9 +33,25 @@ def test_production_refuses_to_start_with_debug_on():
     assert "DEBUG" in result.stderr
 
 
-def test_production_starts_with_a_key_and_debug_off():
-    result = run_check(EAP_MODE="production", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="eap.example.gov.tw")
+def test_production_starts_with_its_keys_and_debug_off():
+    result = run_check(EAP_MODE="production", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="eap.example.gov.tw",
+                       **FIELD_KEYS)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("missing", ["EAP_FIELD_KEYS", "EAP_BLIND_INDEX_KEY"])
+def test_production_refuses_to_start_without_the_encryption_keys(missing):
+    keys = {name: value for name, value in FIELD_KEYS.items() if name != missing}
+    result = run_check(EAP_MODE="production", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="eap.example.gov.tw",
+                       **keys)
+    assert result.returncode != 0
+    assert "EAP_FIELD_KEYS" in result.stderr
+
+
+def test_a_malformed_field_key_is_refused():
+    result = run_check(EAP_FIELD_KEYS="k1=not-32-bytes")
+    assert result.returncode != 0
+    assert "EAP_FIELD_KEYS" in result.stderr
 
 
 def test_a_junk_boolean_is_refused_rather_than_guessed():

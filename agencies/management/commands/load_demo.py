@@ -27,15 +27,19 @@ class Command(BaseCommand):
         # A demo password is a known password: it exists only while DEBUG is on.
         demo = Demo(password=DEMO_PASSWORD if settings.DEBUG else None)
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            for app in apps.get_app_configs():
-                try:
-                    module = importlib.import_module(f"{app.name}.demo")
-                except ModuleNotFoundError as error:
-                    if error.name != f"{app.name}.demo":
-                        raise
-                    continue
+            # A module may set BUILD_AFTER_PEOPLE: it runs once the roster and plans exist.
+            modules = sorted(self.demo_modules(), key=lambda module: getattr(module, "BUILD_AFTER_PEOPLE", False))
+            for module in modules:
                 module.build(demo)
             self.print_logins(demo)
+
+    def demo_modules(self):
+        for app in apps.get_app_configs():
+            try:
+                yield importlib.import_module(f"{app.name}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app.name}.demo":
+                    raise
 
     def print_logins(self, demo):
         self.stdout.write(self.style.SUCCESS("示範資料已就緒 / demo data ready"))

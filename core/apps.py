@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The shared services every feature uses (issue 4): encrypted fields, the access log and write
+    history, duties, notifications, the working-day calendar, small-cell suppression and exports.
+    Features call these; none keeps its own to-do list, mailer or exporter."""
+
+    name = "core"
+    verbose_name = _("Shared services")
+
+    def ready(self):
+        from core import fields
+
+        fields.refuse_ordering_by_encrypted_fields()
