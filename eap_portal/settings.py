@@ -3,7 +3,8 @@
 - Embedded default (no environment at all): SQLite in the project folder, tasks run in-process,
   DEBUG on, a development-only secret key.
 - DATABASE_URL / REDIS_URL switch to PostgreSQL and a real Celery worker and beat.
-- EAP_MODE=production refuses to start without DJANGO_SECRET_KEY or with DEBUG on.
+- EAP_MODE=production refuses to start without DJANGO_SECRET_KEY, the field-encryption keys,
+  REDIS_URL (periodic jobs need Celery beat) or an https EAP_SITE_URL, or with DEBUG on.
 
 The helpers below refuse junk values instead of guessing, so a typo in a deployment
 fails at start-up rather than at three in the morning.
@@ -159,6 +160,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery --------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+if PRODUCTION and not REDIS_URL:
+    # Without a broker there is no Celery beat: reminders, escalations and purges would never run.
+    raise ImproperlyConfigured("Production mode needs REDIS_URL (the Celery broker for the worker and beat).")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
@@ -237,7 +241,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Notification e-mails are discreet (DOMAIN §8): keep the sender's name and address neutral too.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@portal.example.gov.tw")
 # The portal's address as people reach it, for the link in notification e-mails.
-EAP_SITE_URL = env_str("EAP_SITE_URL", "http://127.0.0.1:8000")
+EAP_SITE_URL = env_str("EAP_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not EAP_SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("Production mode needs EAP_SITE_URL, the portal's https:// address for e-mail links.")
 
 # --- Security -------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
