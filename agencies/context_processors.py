@@ -1,6 +1,7 @@
 from agencies import access
 from agencies.roles import Role
 from core import access as core_access
+from counseling.access import is_provider_staff
 from core.statistics import STATISTICS_READERS
 
 
@@ -17,4 +18,7 @@ def portal(request):
         "portal_unread": lambda: user.notifications.unread().count(),
         "portal_audits_access": lambda: access.has_role(user, Role.ACCESS_APPROVER),
         "portal_reads_statistics": lambda: access.has_role(user, *STATISTICS_READERS),
+        "portal_reconciles": lambda: access.has_role(user, Role.EAP_OFFICER, Role.CITY_HR),
+        "portal_is_provider": lambda: is_provider_staff(user),
+        "portal_requests_groups": lambda: access.has_role(user, Role.EAP_OFFICER),
     }

@@ -21,6 +21,8 @@ app.conf.beat_schedule = {
     "escalate-overdue-duties": {"task": "core.escalate_overdue_duties", "schedule": timedelta(minutes=5)},
     # Absent members' duties go to their deputies, and come back when they return.
     "apply-absences": {"task": "core.apply_absences", "schedule": timedelta(minutes=30)},
+    # Counseling: the day-before reminder of every scheduled session (once each, by its key).
+    "remind-sessions-tomorrow": {"task": "counseling.remind_sessions_tomorrow", "schedule": timedelta(hours=1)},
     # E-mails whose task was lost (a worker restart) are queued again; sending is idempotent.
     "resend-stale-emails": {"task": "core.resend_stale_emails", "schedule": timedelta(minutes=10)},
 }

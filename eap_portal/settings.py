@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "eap_portal",
     "agencies",
     "plans",
+    "counseling",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("agencies.urls")),
     path("", include("core.urls")),
+    path("", include("counseling.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

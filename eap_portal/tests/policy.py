@@ -211,3 +211,10 @@ def _admin_model_rows(model):
 
 for _model in _EDITORS:
     POLICY.update(_admin_model_rows(_model))
+
+
+def _merge_app_rows():
+    # Apps with many pages keep their rows beside their tests; they are part of this one table.
+    from counseling.tests.policy_rows import ROWS as COUNSELING_ROWS
+
+    POLICY.update(COUNSELING_ROWS)

@@ -12,7 +12,10 @@ from django.urls.resolvers import URLResolver
 
 from agencies.models import RoleAssignment
 from core.models import DayException
-from eap_portal.tests.policy import POLICY, ROLES
+from counseling.tests.policy_objects import OBJECTS as COUNSELING_OBJECTS
+from eap_portal.tests.policy import POLICY, ROLES, _merge_app_rows
+
+_merge_app_rows()
 
 
 def project_routes(resolver=None, prefix=""):
@@ -71,6 +74,7 @@ OBJECTS = {
     "absence": lambda cast, side: {"pk": _absence(cast, side).pk},
     "notification": lambda cast, side: {"pk": _notification(cast, side).pk},
     "failed_notification": lambda cast, side: {"pk": _notification(cast, side, failed=True).pk},
+    **COUNSELING_OBJECTS,
     "employee": lambda cast, side: {"pk": getattr(cast, f"{side}_employee").pk},
     "agency": lambda cast, side: {"pk": getattr(cast, side).pk},
 }
