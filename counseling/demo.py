@@ -9,7 +9,7 @@ from agencies.models import Employee
 from core.actors import acting_as
 from counseling import services
 from counseling.models import Booking, Channel, SessionState
-from plans.models import Counselor, Provider
+from plans.models import Contract, Counselor, Provider
 
 BUILD_AFTER_PEOPLE = True
 PROVIDER = "高雄市立凱旋醫院"
@@ -30,6 +30,9 @@ def build(demo):
                                           ("張心理師", "male", "職場適應、生涯"))]
     today = timezone.localdate()
     year = today.year - 1911
+    # The seed plan names no price per hour; the demo's contracts get one so reconciliation shows amounts.
+    Contract.objects.filter(plan__owner__code="DEMO-CITY", plan__year=year, price_per_hour__isnull=True).update(
+        price_per_hour=2000)
     staff = {e.full_name: e for e in Employee.objects.filter(agency__code__startswith="DEMO")}
     people = demo.people
 

@@ -356,6 +356,22 @@ def close_booking(booking, *, by):
     return booking
 
 
+@transaction.atomic
+def attach_analysis_report(booking, *, by, upload, extension):
+    """The provider attaches the analysis report of a group counseling (Taoyuan); a new upload
+    replaces the old. The file is named after the booking, never after what the uploader called it."""
+    booking = _locked(booking)
+    _provider_only(booking, by)
+    if not booking.is_group:
+        raise ValidationError(_("Only group counseling has an analysis report."))
+    old = booking.analysis_report.name if booking.analysis_report else ""
+    booking.analysis_report.save(f"analysis-{booking.pk}{extension}", upload, save=False)
+    booking.save()
+    if old and old != booking.analysis_report.name:
+        booking.analysis_report.storage.delete(old)
+    return booking
+
+
 def remind_sessions_tomorrow(now=None):
     """The day-before reminder of every scheduled session, once each (the key)."""
     now = now or timezone.now()

@@ -232,6 +232,12 @@ STORAGES = {
     },
 }
 
+# --- Uploaded files -------------------------------------------------------------
+# Uploads (group-counseling analysis reports) are never served as static files: views that check
+# who may read them stream them. Keep the folder outside the web server's reach.
+MEDIA_ROOT = Path(env_str("EAP_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "/media-not-served/"
+
 # --- E-mail -----------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

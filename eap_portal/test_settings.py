@@ -15,3 +15,8 @@ from core.crypto import parse_blind_index_key, parse_field_keys  # noqa: E402
 EAP_FIELD_KEYS = parse_field_keys(
     "test2=T0hOb1RoaXNJc0FUZXN0S2V5Rm9yRmllbGRzMDAwMDI, test1=VGhpc0lzQW5PbGRUZXN0S2V5Rm9yRmllbGRzMDAwMDE")
 EAP_BLIND_INDEX_KEY = parse_blind_index_key("VGhpc0lzQVRlc3RCbGluZEluZGV4S2V5MDAwMDAwMDA")
+
+# Uploads go to a throwaway folder, never into the checkout.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="eap-test-media-")

@@ -6,13 +6,16 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from core.access_log import AccessAction, Purpose, record_access
 from counseling import services
@@ -242,11 +245,12 @@ def upload_report(request, pk):
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
         report = form.cleaned_data["report"]
-        with transaction.atomic():
-            locked = Booking.objects.select_for_update().get(pk=booking.pk)
-            # The file is named after the booking, not after whatever the uploader called it.
-            locked.analysis_report.save(f"analysis-{locked.pk}{report.extension}", report, save=True)
-        messages.success(request, _("Analysis report uploaded."))
+        try:
+            services.attach_analysis_report(booking, by=request.user, upload=report, extension=report.extension)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Analysis report uploaded."))
     else:
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
     return redirect("provider_booking", pk=booking.pk)
