@@ -17,5 +17,6 @@ class CounselingConfig(AppConfig):
             "booking_received": _("A new request has arrived"),
             "booking_changed": _("A request has changed"),
             "session_scheduled": _("An appointment has been confirmed"),
-            "session_reminder": _("Reminder: you have an appointment tomorrow"),
+            # The leave reminder travels with it (DOMAIN §4), still without saying what it is for.
+            "session_reminder": _("Reminder: you have an appointment tomorrow; in office hours, ask for leave"),
         })
