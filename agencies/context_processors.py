@@ -1,4 +1,5 @@
 from agencies import access
+from agencies.models import Position
 from agencies.roles import Role
 from core import access as core_access
 from counseling.access import is_provider_staff
@@ -21,4 +22,5 @@ def portal(request):
         "portal_reconciles": lambda: access.has_role(user, Role.EAP_OFFICER, Role.CITY_HR),
         "portal_is_provider": lambda: is_provider_staff(user),
         "portal_requests_groups": lambda: access.has_role(user, Role.EAP_OFFICER),
+        "portal_on_care_team": lambda: core_access.current_positions(user, list(Position)).exists(),
     }

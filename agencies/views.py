@@ -13,6 +13,7 @@ from agencies.models import Agency, AgencyVersion, Employee, RoleAssignment
 from agencies.roles import HR_ROLES
 from eap_portal.rocdates import roc_year
 from plans.services import coverage
+from surveys.answering import open_surveys_for_user
 
 
 @require_safe
@@ -24,7 +25,8 @@ def home(request):
     contacts = care_contacts_for(employee) if employee else []
     plans = coverage(employee, roc_year(timezone.localdate())) if employee else []
     return render(request, "agencies/home.html", {"employee": employee, "roles": roles, "care_contacts": contacts,
-                                                  "coverage": plans})
+                                                  "coverage": plans,
+                                                  "open_surveys": open_surveys_for_user(request.user)})
 
 
 @require_safe

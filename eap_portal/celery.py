@@ -23,6 +23,8 @@ app.conf.beat_schedule = {
     "apply-absences": {"task": "core.apply_absences", "schedule": timedelta(minutes=30)},
     # Counseling: the day-before reminder of every scheduled session (once each, by its key).
     "remind-sessions-tomorrow": {"task": "counseling.remind_sessions_tomorrow", "schedule": timedelta(hours=1)},
+    # Surveys: one reminder to whoever has not answered an identified survey in its last days.
+    "remind-unanswered-surveys": {"task": "surveys.remind_unanswered", "schedule": timedelta(hours=6)},
     # E-mails whose task was lost (a worker restart) are queued again; sending is idempotent.
     "resend-stale-emails": {"task": "core.resend_stale_emails", "schedule": timedelta(minutes=10)},
 }

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "agencies",
     "plans",
     "counseling",
+    "surveys",
 ]
 
 MIDDLEWARE = [

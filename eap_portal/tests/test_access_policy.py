@@ -13,6 +13,7 @@ from django.urls.resolvers import URLResolver
 from agencies.models import RoleAssignment
 from core.models import DayException
 from counseling.tests.policy_objects import OBJECTS as COUNSELING_OBJECTS
+from surveys.tests.policy_rows import OBJECTS as SURVEYS_OBJECTS
 from eap_portal.tests.policy import POLICY, ROLES, _merge_app_rows
 
 _merge_app_rows()
@@ -67,6 +68,13 @@ def _notification(cast, side, failed=False):
                                        EmailState.NONE)
 
 
+def _admin_survey(cast, side):
+    from surveys.models import Survey
+
+    return Survey.objects.get_or_create(title=f"{side.upper()} 需求調查", owner=getattr(cast, side), defaults={
+        "opens_on": datetime.date(2025, 9, 1), "closes_on": datetime.date(2025, 9, 30)})[0]
+
+
 # Objects of agency A ("own") and agency B ("other") for URLs that take one.
 OBJECTS = {
     "duty": lambda cast, side: {"pk": _duty(cast, side).pk},
@@ -75,6 +83,7 @@ OBJECTS = {
     "notification": lambda cast, side: {"pk": _notification(cast, side).pk},
     "failed_notification": lambda cast, side: {"pk": _notification(cast, side, failed=True).pk},
     **COUNSELING_OBJECTS,
+    **SURVEYS_OBJECTS,
     "employee": lambda cast, side: {"pk": getattr(cast, f"{side}_employee").pk},
     "agency": lambda cast, side: {"pk": getattr(cast, side).pk},
 }
@@ -91,6 +100,7 @@ ADMIN_OBJECTS = {
     "training": lambda cast, side: getattr(cast, f"{side}_training"),
     "dayexception": lambda cast, side: DayException.objects.get_or_create(
         day=datetime.date(2025, 7, 29), agency=getattr(cast, side), defaults={"reason": "颱風停班"})[0],
+    "survey": lambda cast, side: _admin_survey(cast, side),
 }
 
 
