@@ -17,7 +17,6 @@ pytestmark = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the
 def test_twenty_concurrent_schedulings_at_a_six_hour_balance(counsel):
     from counseling import services
     from counseling.models import Booking, LedgerEntry, QuotaAccount, Session
-    from counseling.tests.conftest import at
 
     cast = counsel.cast
     offer = next(o for o in services.offers_for(cast.a_employee, 114) if o.service == "individual"
