@@ -25,6 +25,8 @@ app.conf.beat_schedule = {
     "remind-sessions-tomorrow": {"task": "counseling.remind_sessions_tomorrow", "schedule": timedelta(hours=1)},
     # Surveys: one reminder to whoever has not answered an identified survey in its last days.
     "remind-unanswered-surveys": {"task": "surveys.remind_unanswered", "schedule": timedelta(hours=6)},
+    # Anonymous answers held back for mixing are written out once their survey has closed.
+    "flush-closed-surveys": {"task": "surveys.flush_closed_surveys", "schedule": timedelta(hours=6)},
     # E-mails whose task was lost (a worker restart) are queued again; sending is idempotent.
     "resend-stale-emails": {"task": "core.resend_stale_emails", "schedule": timedelta(minutes=10)},
 }

@@ -12,7 +12,10 @@ Response but the survey. The Participation is written first, whatever the answer
 the order of the writes depends on them.
 """
 import datetime
+import secrets
+import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -26,7 +29,7 @@ from agencies.models import Employee
 from core.notifications import HEADLINES, notify
 from plans.models import Plan
 from plans.services import plans_covering
-from surveys.models import Answer, Participation, QuestionKind, Response, Survey
+from surveys.models import Answer, Participation, PendingResponse, QuestionKind, Response, Survey
 
 # Neutral lines only (DOMAIN §8): the inbox and the e-mail never say what the survey is about.
 HEADLINES.setdefault("survey_invitation", gettext_lazy("You are invited to answer a questionnaire"))
@@ -244,8 +247,13 @@ def submit_response(survey, user, answers, follow_up=False, day=None):
     with transaction.atomic():
         _mark_answered(survey, user)  # first, and whatever the answers are
         if survey.anonymous:
-            response = Response.objects.create(survey=survey, respondent=None, submitted_on=day,
-                                               agency_id=first_level_agency_id(employee.agency))
+            # Held back and written out later in a shuffled batch: see flush_pending.
+            PendingResponse.objects.create(survey=survey, payload={
+                "day": day.isoformat(), "agency": first_level_agency_id(employee.agency),
+                "answers": [[question.pk, number, choices, text]
+                            for question, (number, choices, text) in cleaned.items()]})
+            flush_pending(survey)
+            return None
         else:
             try:
                 with transaction.atomic():
@@ -257,6 +265,66 @@ def submit_response(survey, user, answers, follow_up=False, day=None):
         Answer.objects.bulk_create([Answer(response=response, question=question, number=number, choices=choices,
                                            text=text) for question, (number, choices, text) in cleaned.items()])
     return response
+
+
+# --- Mixing anonymous responses ---------------------------------------------------------------------
+
+def mix_batch():
+    return max(int(getattr(settings, "EAP_SURVEY_MIX_BATCH", 5)), 1)
+
+
+def _shuffled(items):
+    """A random order that is never the order they came in (when there is another order)."""
+    shuffled = list(items)
+    while len(shuffled) > 1:
+        secrets.SystemRandom().shuffle(shuffled)
+        if shuffled != list(items):
+            break
+    return shuffled
+
+
+def flush_pending(survey, final=False):
+    """Write the survey's held-back anonymous responses, in a random order, once at least a batch
+    of them waits (EAP_SURVEY_MIX_BATCH, default 5) — or, once the survey has closed (`final`),
+    whatever is left, mixed with already written responses so that the last batch is as large.
+    Neither the order rows are kept in nor the transaction that wrote them then points at one
+    person: at most at a batch. Returns how many responses were written."""
+    with transaction.atomic():
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()  # one flush at a time
+        pending = list(PendingResponse.objects.filter(survey=survey))
+        batch = mix_batch()
+        if not pending or (len(pending) < batch and not final):
+            return 0
+        entries = [_entry(item.payload) for item in pending]
+        if len(entries) < batch:
+            written = list(Response.objects.filter(survey=survey, respondent__isnull=True).values_list("pk", flat=True))
+            secrets.SystemRandom().shuffle(written)
+            for response in Response.objects.filter(pk__in=written[:batch - len(entries)]).prefetch_related("answers"):
+                entries.append({"id": response.pk, "day": response.submitted_on, "agency": response.agency_id,
+                                "answers": [(a.question_id, a.number, a.choices, a.text) for a in response.answers.all()]})
+                response.delete()
+        PendingResponse.objects.filter(pk__in=[item.pk for item in pending]).delete()
+        for entry in _shuffled(entries):
+            response = Response.objects.create(id=entry.get("id") or uuid.uuid4(), survey=survey, respondent=None,
+                                               submitted_on=entry["day"], agency_id=entry["agency"])
+            Answer.objects.bulk_create([Answer(response=response, question_id=question_id, number=number,
+                                               choices=choices, text=text)
+                                        for question_id, number, choices, text in entry["answers"]])
+        return len(pending)
+
+
+def _entry(payload):
+    return {"day": datetime.date.fromisoformat(payload["day"]), "agency": payload["agency"],
+            "answers": [tuple(answer) for answer in payload["answers"]]}
+
+
+def flush_closed_surveys(day=None):
+    """At close, every anonymous survey's held-back responses are written (periodic job)."""
+    day = day or timezone.localdate()
+    flushed = 0
+    for survey in Survey.objects.filter(anonymous=True, closes_on__lt=day, pending_responses__isnull=False).distinct():
+        flushed += flush_pending(survey, final=True)
+    return flushed
 
 
 # --- Invitations and reminders ----------------------------------------------------------------------

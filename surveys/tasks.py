@@ -11,3 +11,10 @@ def remind_unanswered():
 
     with acting_as("task:remind_unanswered"):
         return remind()
+
+
+@shared_task(name="surveys.flush_closed_surveys")
+def flush_closed_surveys():
+    from surveys.answering import flush_closed_surveys as flush
+
+    return flush()

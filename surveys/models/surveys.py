@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import EncryptedTextField
+from core.fields import EncryptedJSONField, EncryptedTextField
 
 
 class SurveyKind(models.TextChoices):
@@ -177,3 +177,15 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return str(self.submitted_on)
+
+
+class PendingResponse(models.Model):
+    """An anonymous response waiting to be mixed in. Anonymous answers are written out in shuffled
+    batches (surveys.answering.flush_pending): rows written as people answer, in the same transaction
+    as their participation, could otherwise be lined up with the participations by the order the
+    database keeps them in, or by the transaction that wrote them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="pending_responses")
+    # {"day": ISO date, "agency": first-level agency id or None, "answers": [[question id, number, choices, text]]}
+    payload = EncryptedJSONField()

@@ -61,6 +61,7 @@ def survey_results(request, pk):
                           person=getattr(response.respondent, "employee", None), purpose=purpose)
     return render(request, "surveys/results_detail.html", {
         "survey": survey, "view": view, "figures": figures, "breakdowns": figures.breakdowns,
+        "answers_held_back": survey.anonymous and survey.pending_responses.exists(),
         "marker": figures.marker, "follow_ups": follow_ups,
         "chart_width": results.CHART_WIDTH,
     })
