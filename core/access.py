@@ -50,8 +50,11 @@ def access_log_visible_to(user, queryset):
 
 
 def failed_notifications_visible_to(user, queryset):
+    from core.notifications import PRIVATE_KINDS
+
     if not _known(user):
         return queryset.none()
+    queryset = queryset.exclude(kind__in=PRIVATE_KINDS)
     if has_role(user, Role.CITY_HR):
         return queryset
     return queryset.filter(subtree_q(user, DELIVERY_WATCHERS, "recipient__employee__agency__path"))

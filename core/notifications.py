@@ -32,9 +32,19 @@ HEADLINES = {
     "duty_escalated": _("A duty you oversee is overdue"),
     "duty_returned": _("Duties you held as acting deputy have returned"),
 }
+# Kinds whose failed e-mails are not listed for HR: that someone had such a message would tell HR
+# who uses a confidential service (DOMAIN §8). Their messages still wait in the person's inbox.
+PRIVATE_KINDS = set()
 MAX_EMAIL_ATTEMPTS = 5
 # A pending e-mail this old has lost its task (a worker restart): the sweep sends it again.
 STALE_PENDING = timedelta(minutes=15)
+
+
+def register_kind(kind, headline, *, private=False):
+    """A feature's notification kind and its neutral inbox line."""
+    HEADLINES.setdefault(kind, headline)
+    if private:
+        PRIVATE_KINDS.add(kind)
 
 
 def headline_for(kind):

@@ -166,3 +166,14 @@ def test_stale_pending_emails_are_sent_by_the_sweep(cast, time_machine, django_c
         assert notifications.resend_stale_emails() == 1
     notification.refresh_from_db()
     assert notification.email_state == EmailState.SENT and len(mail.outbox) == 1
+
+
+def test_hr_never_sees_that_a_private_kind_of_message_failed(cast):
+    """A failed appointment confirmation would tell HR who uses counseling: it stays in the inbox only."""
+    Notification.objects.create(key="private", recipient=cast.a_employee.user, kind="session_scheduled",
+                                email_state=EmailState.FAILED)
+    Notification.objects.create(key="plain", recipient=cast.a_employee.user, kind="message",
+                                email_state=EmailState.FAILED)
+    for person in (cast.a_eap_officer, cast.city_hr):
+        visible = Notification.objects.failed_visible_to(person.user)
+        assert list(visible.values_list("key", flat=True)) == ["plain"]
