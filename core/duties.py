@@ -40,8 +40,12 @@ def _members(team, positions=None, on=None):
 
 def intake_for(team, person=None, on=None):
     """Who receives the team's incoming duties: the designated intake officer, else the convener,
-    else (when the duty is about one of them) the agency's EAP officer. Never the person concerned."""
-    candidates = [member.user for positions in ([Position.INTAKE_OFFICER], [Position.CONVENER])
+    else (when the duty is about them) a care officer or member, and only when the team has no one
+    else the agency's EAP officer. Never the person concerned."""
+    # When the duty is about the intake officer or the convener, it stays with the team — a care
+    # officer, then any member — before it reaches the agency's EAP officer (who is HR).
+    candidates = [member.user for positions in ([Position.INTAKE_OFFICER], [Position.CONVENER],
+                                                [Position.CARE_OFFICER], [Position.MEMBER])
                   for member in _members(team, positions, on).select_related("user").order_by("since", "pk")]
     officers = RoleAssignment.objects.active(on or timezone.localdate()).filter(
         role=Role.EAP_OFFICER, agency_id__in=team.agency.ancestor_ids())

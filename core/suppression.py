@@ -74,8 +74,11 @@ class SuppressionResult:
         return self._values[key]
 
 
-def suppress(cells, relations, threshold=None):
-    """Suppress `cells` (key -> count) given `relations`, each (total_key, [part_keys])."""
+def suppress(cells, relations, threshold=None, force_hidden=()):
+    """Suppress `cells` (key -> count) given `relations`, each (total_key, [part_keys]).
+
+    `force_hidden`: keys hidden whatever their value — a count of sessions or answers that
+    describes fewer than K people (one person's five sessions) is as small as a count of people."""
     k = get_threshold(threshold)
     values = dict(cells)
     for key, value in values.items():
@@ -88,6 +91,7 @@ def suppress(cells, relations, threshold=None):
         if values[members[0]] != sum(values[p] for p in members[1:]):
             raise ValueError(f"{members[0]!r} is not the sum of its parts.")
     hidden = {key for key, value in values.items() if 1 <= value < k}
+    hidden |= {key for key in force_hidden if values.get(key, 0) > 0}
     if hidden:
         _add_complements(values, relations, hidden, k)
     return SuppressionResult(values, hidden, k)
@@ -260,7 +264,7 @@ class SuppressedTable:
 
 
 def suppress_table(rows, columns, counts, row_totals=True, column_totals=True, grand_total=True,
-                   hierarchy=None, threshold=None):
+                   hierarchy=None, threshold=None, force_hidden=()):
     """Suppress a table of `counts` ((row, column) -> int; missing pairs count 0).
 
     Totals are computed here, so they are always consistent. `hierarchy` maps a parent row to its
@@ -309,5 +313,5 @@ def suppress_table(rows, columns, counts, row_totals=True, column_totals=True, g
             relations.append(((TOTAL, TOTAL), [(TOTAL, c) for c in columns]))
         if not (row_totals or column_totals):
             relations.append(((TOTAL, TOTAL), [(r, c) for r in top for c in columns]))
-    result = suppress(cells, relations, threshold)
+    result = suppress(cells, relations, threshold, force_hidden=force_hidden)
     return SuppressedTable(rows, columns, result, row_totals, column_totals, grand_total)

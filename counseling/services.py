@@ -205,8 +205,10 @@ def schedule_session(booking, *, by, starts_at, hours=ONE_SESSION, counselor=Non
 def _tell_attendee(session, kind, key):
     booking = session.booking
     users = [booking.employee.user] if booking.employee_id else [booking.created_by]
+    # A group booking is the agency's: its officer follows it on the group counseling page.
+    link = reverse("group_counseling") if booking.is_group else reverse("my_booking", args=[booking.pk])
     for user in users:
-        notify(user, kind=kind, key=f"{key}:{user.pk}", link=reverse("my_booking", args=[booking.pk]))
+        notify(user, kind=kind, key=f"{key}:{user.pk}", link=link)
 
 
 def _settle(session, to, by):
@@ -240,6 +242,8 @@ def record_session(session, *, by, outcome, note="", consent=False):
         raise ValidationError(_("Record a session as held or as a no-show."))
     if outcome == SessionState.HELD and session.starts_at > timezone.now() + datetime.timedelta(hours=1):
         raise ValidationError(_("A session cannot be recorded as held before it starts."))
+    if outcome == SessionState.NO_SHOW and session.starts_at > timezone.now():
+        raise ValidationError(_("A session cannot be recorded as a no-show before it starts."))
     move_session(session, outcome)
     session.note, session.recorded_at = note, timezone.now()
     session.save()
@@ -311,9 +315,10 @@ def end_counseling(booking, *, by):
         move_booking(booking, BookingState.WITHDRAWN)
         booking.closed_at = timezone.now()
     booking.save()
-    for session in booking.sessions.filter(state=SessionState.SCHEDULED, starts_at__gt=timezone.now(),
-                                           is_closing=False):
-        session.state = SessionState.CANCELLED
+    # Locked, so that a session recorded meanwhile is not also released (charged twice).
+    for session in booking.sessions.select_for_update(of=("self",)).select_related("account__pool").filter(
+            state=SessionState.SCHEDULED, starts_at__gt=timezone.now(), is_closing=False):
+        move_session(session, SessionState.CANCELLED)
         session.recorded_at = timezone.now()
         session.save()
         _settle(session, SessionState.CANCELLED, by)

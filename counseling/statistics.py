@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.access import held_roles
 from agencies.models import Agency
 from agencies.roles import Role
-from core.suppression import TOTAL, TOTAL_LABEL, suppress, suppress_table
+from core.suppression import TOTAL, TOTAL_LABEL, get_threshold, suppress, suppress_table
 from counseling.models import Booking, LedgerEntry, Session, SessionState
 from eap_portal.rocdates import TAIPEI, format_roc_month, roc_year, to_local_date
 from plans.models import Contract, Plan, ProblemCategory, Provider, Service
@@ -133,6 +133,19 @@ def _roll_up(hierarchy, values, columns):
             values[(parent, column)] = sum(values.get((kid, column), 0) for kid in kids)
 
 
+def _roll_up_people(hierarchy, people, columns):
+    for parent, kids in hierarchy.items():
+        for column in columns:
+            people[(parent, column)] = set().union(*(people.get((kid, column), set()) for kid in kids))
+
+
+def _few_people(people, counts):
+    """Cells whose count is large but describes fewer than K people (one person's five sessions):
+    they are hidden like a small count (DOMAIN §8: a figure about fewer than K people)."""
+    k = get_threshold()
+    return {key for key in counts if 0 < len(people.get(key, ())) < k}
+
+
 # --- Usage ---------------------------------------------------------------------------------
 
 def _plans_of_scope(roots, year):
@@ -204,46 +217,54 @@ def usage(user, year, by="agency"):
     charged = {row["session"]: (row["consumed"], row["held"]) for row in LedgerEntry.objects.filter(
         session__in=sessions.values("pk")).values("session").annotate(consumed=Sum("consumed"), held=Sum("held"))}
 
-    def record(booking_id, path, provider, service, when):
+    def record(booking_id, path, provider, service, when, employee_id, agency_id):
+        # Who the figure is about: the employee, or the agency for group counseling.
+        person = ("employee", employee_id) if employee_id else ("agency", agency_id)
         return {"path": path, "provider": provider, "service": service, "month": to_local_date(when).month,
-                "categories": sorted(set(categories.get(booking_id, [])))}
+                "categories": sorted(set(categories.get(booking_id, []))), "person": person}
 
     booking_records = [record(*row) for row in bookings.values_list(
-        "pk", "agency__path", "provider_id", "service", "created_at").iterator()] if roots else []
+        "pk", "agency__path", "provider_id", "service", "created_at", "employee_id", "agency_id").iterator()
+    ] if roots else []
     session_records = []
     if roots:
-        for pk, state, booking_id, path, provider, service, when in sessions.values_list(
+        for pk, state, *rest in sessions.values_list(
                 "pk", "state", "booking_id", "booking__agency__path", "booking__provider_id", "booking__service",
-                "starts_at").iterator():
+                "starts_at", "booking__employee_id", "booking__agency_id").iterator():
             consumed, held = charged.get(pk, (Decimal(0), Decimal(0)))
-            session_records.append((state, consumed, held, record(booking_id, path, provider, service, when)))
+            session_records.append((state, consumed, held, record(*rest)))
     data_keys = {"provider": {r["provider"] for r in booking_records} | {s[3]["provider"] for s in session_records},
                  "category": {name for r in booking_records for name in r["categories"]}
                  | {name for s in session_records for name in s[3]["categories"]}}
     rows, labels, hierarchy, key_of = _usage_rows(by, roots, year, data_keys)
     rows = rows if roots else []
-    counts, hours = Counter(), defaultdict(Decimal)
+    counts, hours, people = Counter(), defaultdict(Decimal), defaultdict(set)
     for booking in booking_records:
         for key in key_of(booking):
             counts[(key, REQUESTS)] += 1
+            people[(key, REQUESTS)].add(booking["person"])
     for state, consumed, held, session in session_records:
         for key in key_of(session):
             if key not in labels:  # a data value the rows do not list (a provider of another plan)
                 continue
             if state == SessionState.HELD:
                 counts[(key, HELD)] += 1
+                people[(key, HELD)].add(session["person"])
             if consumed > 0:
                 counts[(key, CHARGED)] += 1
                 hours[(key, CHARGED)] += consumed
+                people[(key, CHARGED)].add(session["person"])
             if held > 0:
                 counts[(key, ON_HOLD)] += 1
                 hours[(key, ON_HOLD)] += held
+                people[(key, ON_HOLD)].add(session["person"])
     _roll_up(hierarchy, counts, USAGE_COUNTS)
     _roll_up(hierarchy, hours, (CHARGED, ON_HOLD))
+    _roll_up_people(hierarchy, people, USAGE_COUNTS)
     totals = by != "category"
     counts = {key: value for key, value in counts.items() if key[0] in labels}
     table = suppress_table(rows, USAGE_COUNTS, counts, row_totals=False, column_totals=totals, grand_total=False,
-                           hierarchy=hierarchy or None)
+                           hierarchy=hierarchy or None, force_hidden=_few_people(people, counts))
     top = [row for row in rows if not any(row in kids for kids in hierarchy.values())]
     for column in (CHARGED, ON_HOLD):
         hours[(TOTAL, column)] = sum((hours[(row, column)] for row in top), Decimal(0))
@@ -302,8 +323,8 @@ def reconciliation(user, year, month=None):
     start, end = _bounds(year)
     held = Session.objects.filter(_in_scope(roots, "booking__agency__path"), state=SessionState.HELD,
                                   starts_at__gte=start, starts_at__lt=end)
-    records = list(held.values_list("booking__contract_id", "starts_at", "hours", "booking__agency__path")) \
-        if roots else []
+    records = list(held.values_list("booking__contract_id", "starts_at", "hours", "booking__agency__path",
+                                    "booking__employee_id", "booking__agency_id")) if roots else []
     contracts = list(Contract.objects.filter(pk__in={r[0] for r in records}).select_related("provider", "plan")
                      .order_by("provider__name", "plan__year", "pk"))
     labels = _contract_labels(contracts)
@@ -332,7 +353,8 @@ def reconciliation(user, year, month=None):
         relations.append((("b", TOTAL, TOTAL), [("b", row, TOTAL) for row in top]))
         relations.append((("b", TOTAL, TOTAL), [("m", c, TOTAL) for c in labels]))
 
-    for contract_id, starts_at, length, path in records:
+    people = defaultdict(set)
+    for contract_id, starts_at, length, path, employee_id, agency_id in records:
         keys = [("m", contract_id, to_local_date(starts_at).month), ("m", contract_id, TOTAL)]
         if breakdown:
             leaf = _leaf(prefixes, path)
@@ -341,7 +363,8 @@ def reconciliation(user, year, month=None):
         for key in keys:
             cells[key] += 1
             hours[key] += length
-    result = suppress(dict(cells), relations)
+            people[key].add(("employee", employee_id) if employee_id else ("agency", agency_id))
+    result = suppress(dict(cells), relations, force_hidden=_few_people(people, cells))
     hidden = result.is_suppressed
 
     def shown(key, value):

@@ -14,12 +14,21 @@ from django.utils.translation import gettext_lazy as _
 from agencies import access
 from agencies.admin import roc_column
 from agencies.admin_site import ScopedInline, ScopedModelAdmin
-from agencies.models import Segment
+from agencies.models import Agency, Segment
 from plans.models import Plan
 from surveys.access import SURVEY_KEEPERS, SURVEY_READERS
 from surveys.models import Question, QuestionKind, Survey, SurveyKind
 
 LOCKED_ONCE_ANSWERED = ["kind", "anonymous"]
+
+
+def is_locked(survey):
+    """Whether the questions, the kind and anonymity are fixed: once anyone answered, including an
+    anonymous answer still held back for mixing (not yet a Response)."""
+    if survey is None or survey.pk is None:
+        return False
+    return (survey.responses.exists() or survey.pending_responses.exists()
+            or survey.participations.filter(answered=True).exists())
 
 
 class QuestionForm(forms.ModelForm):
@@ -67,7 +76,7 @@ class QuestionInline(ScopedInline):
         return 0 if obj is not None else 1
 
     def _answered(self, obj):
-        return obj is not None and obj.pk is not None and obj.responses.exists()
+        return is_locked(obj)
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields if self._answered(obj) else []
@@ -132,6 +141,10 @@ class SurveyForm(forms.ModelForm):
         if data.get("invite_follow_up") and anonymous:
             self.add_error("invite_follow_up", _("Only an identified survey can offer a follow-up conversation: "
                                                  "an anonymous answer cannot be followed up."))
+        plan = data.get("audience_plan")
+        if plan and not data.get("audience_agency") and not self._builds_for(plan.owner):
+            self.add_error("audience_plan", _("This plan covers staff beyond the agencies you run surveys for: "
+                                              "also choose one of your agencies as the audience."))
         respondent = data.get("respondent")
         if instance.pk and instance.responses.exists() and respondent != instance.named_respondent:
             self.add_error("respondent", _("People have answered already: the survey cannot be sent to someone "
@@ -144,6 +157,15 @@ class SurveyForm(forms.ModelForm):
             self.add_error("respondent", _("A survey sent to one person has no other audience: clear the plan, "
                                            "agency and segments."))
         return data
+
+    def _builds_for(self, agency):
+        """Whether the builder runs surveys for `agency` and all below it (a plan's audience)."""
+        user = getattr(self.request, "user", None)
+        if user is None:
+            return False
+        if user.is_superuser:
+            return True
+        return Agency.objects.filter(pk=agency.pk).filter(access.subtree_q(user, SURVEY_KEEPERS, "path")).exists()
 
     def save(self, commit=True):
         if "respondent" in self.cleaned_data:
@@ -176,7 +198,11 @@ class SurveyAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("answers"), ordering="answers")
     def answer_count(self, survey):
-        return getattr(survey, "answers", None)
+        # The published figure of the results pages (small-cell suppression), never the raw count:
+        # a number those pages hide as a complement would give hidden cells back.
+        from surveys.results import response_counts
+
+        return response_counts([survey])[survey.pk]
 
     @admin.display(description=_("sent to one person"))
     def respondent(self, survey):
@@ -191,15 +217,16 @@ class SurveyAdmin(ScopedModelAdmin):
     def answers_so_far(self, survey):
         if survey is None or survey.pk is None:
             return "—"
-        count = survey.responses.count()
-        if count:
+        if is_locked(survey):
+            from surveys.results import response_counts
+
             return _("%(count)s. The questions, the kind and anonymity can no longer be changed: the answers "
-                     "given would no longer match them.") % {"count": count}
+                     "given would no longer match them.") % {"count": response_counts([survey])[survey.pk]}
         return "0"
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["answers_so_far"]
-        if obj is not None and obj.pk and obj.responses.exists():
+        if is_locked(obj):
             fields += LOCKED_ONCE_ANSWERED
         return fields
 

@@ -100,7 +100,8 @@ def screenings_for(user):
     if employee is not None:
         visible = visible.exclude(employee=employee)
     convened = list(teams_convened_by(user))
-    return visible.filter(Q(tour__isnull=True) | Q(tour__team_id__in=convened) | Q(screened_by=user))
+    return visible.filter(Q(tour__isnull=True) | Q(tour__team_id__in=convened) | Q(screened_by=user)
+                          | Q(duty__assignee=user))
 
 
 # --- Tours -------------------------------------------------------------------------------------

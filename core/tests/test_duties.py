@@ -94,9 +94,9 @@ def test_the_person_concerned_never_holds_or_sees_a_duty_about_themselves(cast, 
         with acting_as(cast.a_convener.user):
             duties.assign_duty(duty, cast.a_care_member.user, by=cast.a_convener.user)
     assert not Duty.objects.visible_to(cast.a_care_member.user).exists()
-    # A duty about the convener bypasses them: it goes to the agency's EAP officer.
+    # A duty about the convener bypasses them but stays with the team: the care officer takes it.
     about_convener = team_duty(cast, person=cast.a_convener)
-    assert about_convener.assignee == cast.a_eap_officer.user
+    assert about_convener.assignee == cast.a_care_member.user
     assert about_convener not in Duty.objects.visible_to(cast.a_convener.user)
 
 
@@ -190,11 +190,13 @@ def test_escalation_to_the_eap_officer_when_asked(cast, team, time_machine):
         cast.a_eap_officer.user.pk]
 
 
-def test_a_team_without_a_convener_hands_its_duties_to_the_eap_officer_and_else_refuses(cast):
+def test_a_team_without_a_convener_keeps_its_duties_then_the_eap_officer_then_refuses(cast):
     from agencies.models import RoleAssignment
 
     cast.a_team.members.filter(position=Position.CONVENER).update(until=datetime.date(2021, 1, 1))
-    assert team_duty(cast).assignee == cast.a_eap_officer.user
+    assert team_duty(cast).assignee == cast.a_care_member.user
+    cast.a_team.members.update(until=datetime.date(2021, 1, 1))
+    assert team_duty(cast, person=cast.a_supervisor).assignee == cast.a_eap_officer.user
     RoleAssignment.objects.filter(role="eap_officer").delete()
     with pytest.raises(duties.NoOneToAssign):
         team_duty(cast, person=cast.a_sub_employee)

@@ -104,12 +104,11 @@ def new_booking(request):
         return render(request, "counseling/provider_new_booking.html", {**context, "form": finder})
     employee = finder.employee
     offers = _offers_of_my_provider(request.user, employee)
-    context.update(employee=employee, step_two=True)
     if not offers:
-        finder.add_error(None, _("%(name)s's plans do not offer your services this year.") % {
-            "name": employee.full_name})
-        context["step_two"] = False
+        # Provider staff see no roster: someone their contracts do not serve stays nameless.
+        finder.add_error(None, _("No employee with this number is covered by your contracts this year."))
         return render(request, "counseling/provider_new_booking.html", {**context, "form": finder})
+    context.update(employee=employee, step_two=True)
     if request.POST.get("step") != "book":
         form = OffPortalBookingForm(offers=offers, initial={"employee_number": finder.cleaned_data["employee_number"]})
         return render(request, "counseling/provider_new_booking.html", {**context, "form": form})

@@ -11,7 +11,7 @@ from agencies.roles import Role
 from core.access_log import AccessAction, Purpose, record_access
 from core.exports import Column, export_queryset, export_rows, requested_format
 from core.suppression import get_threshold
-from surveys import results
+from surveys import answering, results
 from surveys.access import MAILBOX_READERS
 from surveys.models import Suggestion
 
@@ -61,7 +61,9 @@ def survey_results(request, pk):
                           person=getattr(response.respondent, "employee", None), purpose=purpose)
     return render(request, "surveys/results_detail.html", {
         "survey": survey, "view": view, "figures": figures, "breakdowns": figures.breakdowns,
-        "answers_held_back": survey.anonymous and survey.pending_responses.exists(),
+        # Said of every open anonymous survey, not only once an answer waits: appearing with the first
+        # held-back answer, the note would tell when someone answered.
+        "answers_held_back": survey.anonymous and (answering.is_open(survey) or survey.pending_responses.exists()),
         "marker": figures.marker, "follow_ups": follow_ups,
         "chart_width": results.CHART_WIDTH,
     })
