@@ -23,7 +23,7 @@ def screenings_visible_to(user, queryset):
     # follow-up duty; a self-check only once the employee shared the answers.
     taken_by_team = ~Q(setting="self_check")
     shared = Q(setting="self_check", answers_shared_at__isnull=False)
-    staff = (Q(tour__team_id__in=convened) | Q(screened_by=user)
+    staff = (Q(tour__team_id__in=convened) | Q(team_id__in=convened) | Q(screened_by=user)
              | (taken_by_team & Q(duty__assignee=user))
              | (shared & (Q(duty__assignee=user) | Q(duty__team_id__in=convened))))
     as_staff = exclude_recused(queryset.filter(staff), user, subject_field="employee")

@@ -173,7 +173,7 @@ def add_tour_screening(tour, *, employee, ratings, star, by, note=""):
                                                          ).exists():
         raise ValidationError(_("Only current staff of the agency toured can be added."))
     result = bsrs5.score([int(r) for r in ratings], int(star))
-    screening = Screening(employee=employee, instrument=Instrument.BSRS5, setting=Setting.OFFICE_TOUR,
+    screening = Screening(employee=employee, instrument=Instrument.BSRS5, setting=Setting.OFFICE_TOUR, team=tour.team,
                           taken_on=tour.held_on, tour=tour, screened_by=by,
                           answers={"ratings": [int(r) for r in ratings], "star": int(star)},
                           result={"total": result.total, "band": str(result.band), "star": result.star},
@@ -222,8 +222,8 @@ def record_checklist(*, employee, taken_on, level, by, team, tour=None, upload=N
     extension = check_scanned_form(upload) if upload else None
     screening = Screening(employee=employee, instrument=Instrument.RISK_CHECKLIST,
                           setting=Setting.OFFICE_TOUR if tour is not None else Setting.PROFESSIONAL,
-                          taken_on=taken_on, tour=tour, screened_by=by, answers=None, result={"level": level},
-                          note=note, created_by=by)
+                          taken_on=taken_on, tour=tour, team=team, screened_by=by, answers=None,
+                          result={"level": level}, note=note, created_by=by)
     screening.save()
     if upload:
         # Named after the record, never after what the uploader called it.

@@ -83,6 +83,10 @@ class Screening(SensitiveRecord):
     result = EncryptedJSONField(_("result"), default=dict)
     tour = models.ForeignKey(OfficeTour, verbose_name=_("office tour"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="screenings")
+    # The care team that took it (a tour's team, or the team a checklist was recorded for): its
+    # convener reads it. None for a self-check, which is the employee's.
+    team = models.ForeignKey("agencies.CareTeam", verbose_name=_("care team"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="screenings")
     screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("screened by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     # The case it attaches to, once cases exist (issue 7): any record, by content type and id.

@@ -324,6 +324,16 @@ def test_a_checklist_without_a_tour_is_by_a_professional(cast, media):
     assert not Duty.objects.exists()
 
 
+def test_a_checklist_recorded_outside_a_tour_is_read_by_the_teams_convener_not_by_other_members(cast, second, media):
+    assert post_checklist(client_of(cast.a_care_member), cast, level=RiskLevel.MEDIUM).status_code == 302
+    screening = Screening.objects.get()
+    assert screening.team == cast.a_team and screening.tour is None
+    url = reverse("screening_detail", args=[screening.pk])
+    assert client_of(cast.a_convener).get(url).status_code == 200
+    assert client_of(second).get(url).status_code == 404
+    assert client_of(cast.b_convener).get(url).status_code == 404
+
+
 @pytest.mark.parametrize("name, content, size", [
     ("scan.docx", PDF, None),          # not a PDF, JPG or PNG
     ("scan.pdf", b"MZ\x90\x00 not a pdf", None),  # named as a PDF, is not one
