@@ -57,6 +57,32 @@ class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request):
         return access.can_use_admin(request.user)
 
+    def get_urls(self):
+        # Django's "view on site" shortcut redirects to any object's page, whatever its model and
+        # whether the user may see it: that would tell an HR user that case 123 exists. Ours serves
+        # only registered models, through the model admin's scoped queryset.
+        from django.urls import path, reverse_lazy
+
+        view = self.admin_view(self.scoped_view_on_site)
+        view.login_url = reverse_lazy("admin:login", current_app=self.name)  # as Django's own admin views
+        urls = super().get_urls()
+        return [path("r/<path:content_type_id>/<path:object_id>/", view, name="view_on_site")
+                if getattr(url, "name", None) == "view_on_site" else url for url in urls]
+
+    def scoped_view_on_site(self, request, content_type_id, object_id):
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+        from django.http import Http404
+
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+            model_admin = self._registry.get(model)
+            if model_admin is None or not model_admin.get_queryset(request).filter(pk=object_id).exists():
+                raise Http404
+        except (ValueError, TypeError, ValidationError, ContentType.DoesNotExist):
+            raise Http404 from None
+        return shortcut(request, content_type_id, object_id)
+
     def get_log_entries(self, request):
         # The recent-actions panel lists only the user's own actions, and of those only the
         # objects they can still see: a role taken away must not leave names behind.

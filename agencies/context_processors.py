@@ -23,4 +23,13 @@ def portal(request):
         "portal_is_provider": lambda: is_provider_staff(user),
         "portal_requests_groups": lambda: access.has_role(user, Role.EAP_OFFICER),
         "portal_on_care_team": lambda: core_access.current_positions(user, list(Position)).exists(),
+        "portal_works_on_cases": lambda: _cases_access().works_on_cases(user),
+        "portal_is_single_window": lambda: _cases_access().is_single_window(user),
+        "portal_refers": lambda: bool(getattr(access.own_employee(user), "is_supervisor", False)),
     }
+
+
+def _cases_access():
+    from cases import access as cases_access
+
+    return cases_access

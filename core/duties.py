@@ -38,10 +38,11 @@ def _members(team, positions=None, on=None):
     return members
 
 
-def intake_for(team, person=None, on=None):
+def intake_for(team, person=None, on=None, skip=None):
     """Who receives the team's incoming duties: the designated intake officer, else the convener,
     else (when the duty is about them) a care officer or member, and only when the team has no one
-    else the agency's EAP officer. Never the person concerned."""
+    else the agency's EAP officer. Never the person concerned, nor anyone `skip(user)` is true of
+    (a feature's own recusal, e.g. a misconduct respondent's chain)."""
     # When the duty is about the intake officer or the convener, it stays with the team — a care
     # officer, then any member — before it reaches the agency's EAP officer (who is HR).
     candidates = [member.user for positions in ([Position.INTAKE_OFFICER], [Position.CONVENER],
@@ -51,7 +52,7 @@ def intake_for(team, person=None, on=None):
         role=Role.EAP_OFFICER, agency_id__in=team.agency.ancestor_ids())
     candidates += [role.user for role in officers.select_related("user").order_by("-agency__depth")]
     for user in candidates:
-        if not _recused(user, person):
+        if not _recused(user, person) and not (skip and skip(user)):
             return user
     raise NoOneToAssign(_("The care team %(team)s has no convener or intake officer to receive it.")
                         % {"team": team.name})
@@ -84,9 +85,10 @@ def _recused(user, person):
 def create_duty(*, kind, title, due_at, agency=None, assignee=None, team=None, person=None, subject=None,
                 remind_before=None, escalate_after=None, escalate_to=EscalationTarget.CONVENER, urgent=False,
                 note=""):
-    """Create a duty for one person, or for a care team (it goes to the team's intake)."""
-    if (assignee is None) == (team is None):
-        raise ValueError("A duty goes either to a named assignee or to a care team.")
+    """Create a duty for one person, or for a care team (it goes to the team's intake). With both,
+    the named assignee holds it and the team's convener oversees it (sees it, receives escalations)."""
+    if assignee is None and team is None:
+        raise ValueError("A duty goes to a named assignee, a care team, or both.")
     if timezone.is_naive(due_at):
         raise ValueError("A duty's due time must be timezone-aware.")
     agency = agency or (team.agency if team else getattr(person, "agency", None))
@@ -151,12 +153,26 @@ def complete_duty(duty, *, by, outcome=""):
         raise PermissionDenied
     if not duty.is_open:
         raise ValidationError(_("This duty is no longer open."))
+    return _mark_done(duty, by, outcome)
+
+
+def _mark_done(duty, by, outcome):
     duty.state = DutyState.DONE
     duty.done_at = timezone.now()
     duty.done_by = by
     duty.outcome = outcome
     duty.save()
     return duty
+
+
+@transaction.atomic
+def settle_duty(duty, *, by, outcome=""):
+    """A feature marks a duty done because what it asked for has happened (a case was assigned, a
+    follow-up was logged), whoever in the team did it."""
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
+    if not duty.is_open:
+        return duty
+    return _mark_done(duty, by, outcome)
 
 
 @transaction.atomic
@@ -199,12 +215,20 @@ def record_absence(team, *, member, deputy, starts_on, ends_on, by, today=None):
     return absence
 
 
+# Features that hand work to a deputy for an absence (cases) take it back when the absence ends
+# early: each hook is called with the team, the member, the deputy, the new last day and who ended it.
+ABSENCE_ENDED_HOOKS = []
+
+
 @transaction.atomic
 def end_absence(absence, *, by, today=None):
     today = today or timezone.localdate()
     if not can_record_absence(by, absence.team):
         raise PermissionDenied
     if absence.ends_on >= today:
+        for hook in ABSENCE_ENDED_HOOKS:
+            hook(team=absence.team, member=absence.member, deputy=absence.deputy,
+                 last_day=today - datetime.timedelta(days=1), by=by)
         absence.ends_on = max(absence.starts_on, today - datetime.timedelta(days=1))
         if absence.ends_on < absence.starts_on or absence.starts_on >= today:
             absence.delete()
@@ -259,14 +283,20 @@ def send_duty_reminders(now=None):
 
 
 def escalation_recipients(duty):
-    """The convener of the duty's team, or the agency's EAP officers — never the person concerned."""
+    """The convener of the duty's team, or the agency's EAP officers — never the person concerned.
+    A duty the convener holds themselves (a new case waiting to be assigned) goes up to the EAP
+    officers: an escalation that reaches no one is no escalation."""
     today = timezone.localdate()
+
+    def eligible(users):
+        return [user for user in users if not _recused(user, duty.person) and user.pk != duty.assignee_id]
+
     if duty.escalate_to == EscalationTarget.CONVENER and duty.team_id:
-        users = [m.user for m in _members(duty.team, [Position.CONVENER]).select_related("user")]
-    else:
-        users = [ra.user for ra in RoleAssignment.objects.active(today).filter(
-            role=Role.EAP_OFFICER, agency_id__in=duty.agency.ancestor_ids()).select_related("user")]
-    return [user for user in users if not _recused(user, duty.person) and user.pk != duty.assignee_id]
+        conveners = eligible(m.user for m in _members(duty.team, [Position.CONVENER]).select_related("user"))
+        if conveners:
+            return conveners
+    return eligible(ra.user for ra in RoleAssignment.objects.active(today).filter(
+        role=Role.EAP_OFFICER, agency_id__in=duty.agency.ancestor_ids()).select_related("user"))
 
 
 def escalate_overdue_duties(now=None):

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "plans",
     "counseling",
     "surveys",
+    "cases",
 ]
 
 MIDDLEWARE = [

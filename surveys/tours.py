@@ -244,7 +244,8 @@ def attach_to_case(screening, case, by):
         locked = Screening.objects.select_for_update().get(pk=screening.pk)
         if locked.setting == Setting.SELF_CHECK and locked.answers_shared_at is None:
             raise ValidationError(_("A self-check can be attached to a case only after the employee shared it."))
-        person = getattr(case, "employee", None) or getattr(case, "person", None)
+        person = (getattr(case, "subject", None) or getattr(case, "employee", None)
+                  or getattr(case, "person", None))
         if isinstance(person, Employee) and person.pk != locked.employee_id:
             raise ValidationError(_("This screening is about someone else."))
         if locked.case_id and (locked.case_type_id != case_type.pk or locked.case_id != str(case.pk)):

@@ -18,6 +18,7 @@ class Channel(models.TextChoices):
     LINE = "line", _("LINE")
     EMAIL = "email", _("E-mail")
     IN_PERSON = "in_person", _("In person")
+    CASE = "case", _("Arranged in a care case")
 
 
 class BookingState(models.TextChoices):

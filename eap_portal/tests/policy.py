@@ -219,6 +219,8 @@ def _merge_app_rows():
     # Apps with many pages keep their rows beside their tests; they are part of this one table.
     from counseling.tests.policy_rows import ROWS as COUNSELING_ROWS
     from surveys.tests.policy_rows import ROWS as SURVEYS_ROWS
+    from cases.tests.policy_rows import ROWS as CASES_ROWS
 
     POLICY.update(COUNSELING_ROWS)
     POLICY.update(SURVEYS_ROWS)
+    POLICY.update(CASES_ROWS)

@@ -14,6 +14,7 @@ from agencies.models import RoleAssignment
 from core.models import DayException
 from counseling.tests.policy_objects import OBJECTS as COUNSELING_OBJECTS
 from surveys.tests.policy_rows import OBJECTS as SURVEYS_OBJECTS
+from cases.tests.policy_rows import OBJECTS as CASES_OBJECTS
 from eap_portal.tests.policy import POLICY, ROLES, _merge_app_rows
 
 _merge_app_rows()
@@ -84,6 +85,7 @@ OBJECTS = {
     "failed_notification": lambda cast, side: {"pk": _notification(cast, side, failed=True).pk},
     **COUNSELING_OBJECTS,
     **SURVEYS_OBJECTS,
+    **CASES_OBJECTS,
     "employee": lambda cast, side: {"pk": getattr(cast, f"{side}_employee").pk},
     "agency": lambda cast, side: {"pk": getattr(cast, side).pk},
 }

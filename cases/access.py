@@ -1,0 +1,127 @@
+"""Who sees a case (DOMAIN §1), the whole rule:
+
+- the care-team members and the professional assigned to it (while assigned);
+- the convener of the team it belongs to, and the agency's EAP officer (their subtree);
+- the referring supervisor: only the coarse state and the management advice addressed to them,
+  through `referrals_visible_to` and its own page — never the case page;
+- nobody else: city HR, other HR staff, reviewers, agency heads, provider staff not assigned.
+
+Recusal: the subject, and for a misconduct complaint the respondents and everyone above them in
+the supervisory chain, never see the case, whatever roles they hold. Nobody sees a case through
+the superuser flag either: a technical account is not a reason to read case notes.
+"""
+from django.db.models import Q
+from django.utils import timezone
+
+from agencies.access import _known, exclude_recused, own_employee, role_paths, subtree_q
+from agencies.roles import Role
+from core.access import teams_convened_by
+
+CASE_OVERSEERS = frozenset({Role.EAP_OFFICER})
+
+
+def _recused(user, queryset):
+    return exclude_recused(queryset, user, subject_field="subject", respondents_field="respondents")
+
+
+def assigned_case_ids(user, on=None):
+    from cases.models import CaseAssignment
+
+    return CaseAssignment.objects.current(on or timezone.localdate()).filter(user=user).values_list("case_id",
+                                                                                                      flat=True)
+
+
+def cases_visible_to(user, queryset):
+    if not _known(user):
+        return queryset.none()
+    condition = (Q(pk__in=list(assigned_case_ids(user)))
+                 | Q(team_id__in=list(teams_convened_by(user)))
+                 | subtree_q(user, CASE_OVERSEERS, "agency__path"))
+    return _recused(user, queryset.filter(condition)).distinct()
+
+
+def can_work_on(user, case):
+    """Everyone who sees a case works on it: logs follow-ups, moves it with a reason."""
+    return cases_visible_to(user, type(case).objects.filter(pk=case.pk)).exists()
+
+
+def can_manage(user, case):
+    """Assigning people and deciding for the agency: the team's convener, the agency's EAP officer."""
+    if not can_work_on(user, case):
+        return False
+    if case.team_id in set(teams_convened_by(user)):
+        return True
+    return type(case).objects.filter(pk=case.pk).filter(subtree_q(user, CASE_OVERSEERS, "agency__path")).exists()
+
+
+def purpose_for(user, case):
+    """The purpose an access-log row names: the reader's assignment, else the role that grants it."""
+    from cases.models import CaseAssignment
+    from core.access_log import Purpose
+
+    assignment = CaseAssignment.objects.current().filter(case=case, user=user).order_by("pk").first()
+    if assignment is not None:
+        return Purpose.case_assignment(assignment, assignment.role)
+    if case.team_id in set(teams_convened_by(user)):
+        return Purpose.by_role(Role.CONVENER, f"team:{case.team_id}")
+    return Purpose.by_role(Role.EAP_OFFICER, f"agency:{case.agency_id}")
+
+
+def referrals_visible_to(user, queryset):
+    """The referring supervisor's view of their referrals (coarse state and advice only)."""
+    employee = own_employee(user)
+    if employee is None:
+        return queryset.none()
+    return _recused(user, queryset.filter(referring_supervisor=employee))
+
+
+def contacts_visible_to(user, queryset):
+    """Single-window contacts: the EAP officer of the agency (its subtree), never about themselves."""
+    if not _known(user):
+        return queryset.none()
+    visible = queryset.filter(subtree_q(user, CASE_OVERSEERS, "agency__path"))
+    return exclude_recused(visible, user, subject_field="person")
+
+
+def window_agencies_q(user):
+    return subtree_q(user, CASE_OVERSEERS, "path")
+
+
+def keeps_window_of(user, agency):
+    return _known(user) and any(agency.path.startswith(path) for path in role_paths(user, CASE_OVERSEERS))
+
+
+def is_single_window(user):
+    from agencies.access import has_role
+
+    return _known(user) and has_role(user, *CASE_OVERSEERS)
+
+
+def works_on_cases(user):
+    """Who has the case pages: the agency's EAP officer, and every current care-team member."""
+    from agencies.models import Position
+    from core.access import current_positions
+
+    return is_single_window(user) or (_known(user) and current_positions(user, list(Position)).exists())
+
+
+def may_open_cases(user):
+    from core.access import leads_a_team
+
+    return is_single_window(user) or leads_a_team(user)
+
+
+def people_served_by(user):
+    """Whom the user may open a case for: the roster of their EAP subtree, and the people of the
+    agencies their teams serve (for a convener or intake officer)."""
+    from agencies.models import Agency, CareTeam, Employee
+    from core.access import teams_led_by
+
+    condition = subtree_q(user, CASE_OVERSEERS, "agency__path")
+    for team in CareTeam.objects.filter(pk__in=list(teams_led_by(user))).select_related("agency"):
+        condition |= Q(agency__path__startswith=team.agency.path)
+        for covered in Agency.objects.filter(served_by_care_teams=team):
+            condition |= Q(agency__path__startswith=covered.path)
+    if not _known(user):
+        return Employee.objects.none()
+    return Employee.objects.current().filter(condition)

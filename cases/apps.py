@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    """Cases (DOMAIN §6): the single window, general cases (self-applied, supervisor referral,
+    misconduct complainant), follow-ups, paper files and outside-expert interviews. A case is the
+    agency's care system at work; a booking the employee makes directly is never one."""
+
+    name = "cases"
+    verbose_name = _("Cases")
+
+    def ready(self):
+        from cases.opening import end_deputy_assignments
+        from core.duties import ABSENCE_ENDED_HOOKS
+        from core.notifications import register_kind
+
+        if end_deputy_assignments not in ABSENCE_ENDED_HOOKS:
+            ABSENCE_ENDED_HOOKS.append(end_deputy_assignments)
+
+        # Neutral: a line in an inbox or an e-mail never says what the case is about or that it is one.
+        register_kind("case_assigned", _("Something needs your attention"))
+        register_kind("referral_advice", _("There is news about a matter you raised"))

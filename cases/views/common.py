@@ -1,0 +1,54 @@
+"""Fetching a case for a page: through the scoped queryset (404 for "not yours"), logged."""
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from cases import access
+from cases.models import Case
+from core.access_log import AccessAction, record_access
+
+
+def visible_case(request, pk, *, log=True):
+    case = get_object_or_404(Case.objects.visible_to(request.user).select_related(
+        "subject__agency", "agency", "team", "referring_supervisor", "escalated_to"), pk=pk)
+    if log:
+        record_access(request, AccessAction.READ, case, person=case.subject,
+                      purpose=access.purpose_for(request.user, case))
+    return case
+
+
+def require_case_worker(user):
+    if not access.works_on_cases(user):
+        raise PermissionDenied
+
+
+def error_text(error):
+    return " ".join(getattr(error, "messages", [str(error)]))
+
+
+def form_errors(form):
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def assignable_users(case):
+    """The care-team members and the professionals who may be assigned to the case. (`|` cannot
+    combine assignable_professionals' distinct queryset with a plain one, so filter by ids.)"""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from cases import opening
+
+    members = [m.user_id for m in opening.assignable_members(case)]
+    professionals = opening.assignable_professionals(case).values("pk")
+    return get_user_model().objects.filter(Q(pk__in=members) | Q(pk__in=professionals)).order_by("username")
+
+
+def subject_offers(case):
+    """The counseling services the case's person may be booked for this year (their own hours)."""
+    if case.subject is None:
+        return []
+    from django.utils import timezone
+
+    from counseling.services import offers_for
+    from eap_portal.rocdates import roc_year
+
+    return offers_for(case.subject, roc_year(timezone.localdate()))
