@@ -41,20 +41,32 @@ def tours_visible_to(user, queryset):
     return queryset.filter(Q(team_id__in=teams) | Q(screened_by=user)).distinct()
 
 
+# A referral's feedback survey, sent to the one supervisor who referred someone, is part of that
+# case: its existence alone says that this supervisor referred a colleague. Only the agency's EAP
+# officer, who sees the case, sees it; city HR and other HR staff see no case (DOMAIN §1).
+REFERRAL_FEEDBACK = Q(kind="supervisor_satisfaction", named_respondent__isnull=False)
+REFERRAL_FEEDBACK_READERS = frozenset({Role.EAP_OFFICER})
+
+
+def _with_referral_feedback(user, queryset, readers):
+    if user.is_superuser or has_role(user, Role.CITY_HR):
+        condition = Q()
+    else:
+        condition = subtree_q(user, readers, "owner__path")
+    return queryset.filter((condition & ~REFERRAL_FEEDBACK)
+                           | (REFERRAL_FEEDBACK & subtree_q(user, REFERRAL_FEEDBACK_READERS, "owner__path")))
+
+
 def surveys_visible_to(user, queryset):
     if not _known(user):
         return queryset.none()
-    if user.is_superuser or has_role(user, Role.CITY_HR):
-        return queryset
-    return queryset.filter(subtree_q(user, SURVEY_READERS, "owner__path"))
+    return _with_referral_feedback(user, queryset, SURVEY_READERS)
 
 
 def surveys_editable_by(user, queryset):
     if not _known(user):
         return queryset.none()
-    if user.is_superuser or has_role(user, Role.CITY_HR):
-        return queryset
-    return queryset.filter(subtree_q(user, SURVEY_KEEPERS, "owner__path"))
+    return _with_referral_feedback(user, queryset, SURVEY_KEEPERS)
 
 
 def suggestions_visible_to(user, queryset):

@@ -318,6 +318,20 @@ def test_closing_sends_the_supervisor_survey_once(cast):
     assert Survey.objects.count() == 1 and Participation.objects.count() == 1 and invitations.count() == 1
 
 
+def test_the_feedback_survey_is_seen_only_by_those_who_see_the_case(cast):
+    """Its existence says that this supervisor referred someone: city HR and agency HR see no case."""
+    case = referral_ready_to_close(cast)
+    as_officer(cast, move_case, case, CaseState.CLOSED, reason="改善良好")
+    survey = Survey.objects.get()
+    assert Survey.objects.visible_to(cast.a_eap_officer.user).filter(pk=survey.pk).exists()
+    for outsider in (cast.city_hr, cast.a_agency_hr, cast.b_eap_officer):
+        assert not Survey.objects.visible_to(outsider.user).filter(pk=survey.pk).exists()
+        assert not Survey.objects.editable_by(outsider.user).filter(pk=survey.pk).exists()
+    needs = Survey.objects.create(title="需求調查", owner=cast.a, opens_on=survey.opens_on, closes_on=survey.closes_on)
+    assert Survey.objects.visible_to(cast.city_hr.user).filter(pk=needs.pk).exists()  # the others stay visible
+    assert Survey.objects.visible_to(cast.a_agency_hr.user).filter(pk=needs.pk).exists()
+
+
 def test_a_self_applied_case_sends_no_supervisor_survey(cast):
     case = open_general_case(cast)
     as_officer(cast, record_assessment, case, assessment="不需要服務")
