@@ -98,11 +98,15 @@ def is_single_window(user):
 
 
 def works_on_cases(user):
-    """Who has the case pages: the agency's EAP officer, and every current care-team member."""
+    """Who has the case pages: the agency's EAP officer, every current care-team member, and anyone
+    assigned to a case now (a provider's professional)."""
     from agencies.models import Position
     from core.access import current_positions
 
-    return is_single_window(user) or (_known(user) and current_positions(user, list(Position)).exists())
+    if not _known(user):
+        return False
+    return (is_single_window(user) or current_positions(user, list(Position)).exists()
+            or assigned_case_ids(user).exists())
 
 
 def may_open_cases(user):

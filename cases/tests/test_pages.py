@@ -660,3 +660,20 @@ def test_the_single_window_requests_counseling_for_the_person(cast, counseling):
     contact.refresh_from_db()
     assert contact.outcome == ContactOutcome.BOOKING and contact.booking is not None
     assert contact.booking.provider.name in html_of(response)
+
+
+def test_the_assigned_professional_finds_the_case_in_their_list_and_nothing_else(cast):
+    from cases.opening import assign
+
+    case = assigned_case(cast)
+    other = open_general_case(cast, subject=cast.a_supervisor)
+    provider = cast.provider
+    assert signed_in(provider).get(reverse("case_list")).status_code == 403  # assigned to nothing yet
+    convener = cast.a_convener.user
+    with acting_as(convener):
+        assign(case, provider, by=convener, role="professional")
+    page = signed_in(provider).get(reverse("case_list") + "?status=open")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert reverse("case_detail", args=[case.pk]) in body
+    assert reverse("case_detail", args=[other.pk]) not in body
