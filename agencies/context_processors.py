@@ -2,8 +2,8 @@ from agencies import access
 from agencies.models import Position
 from agencies.roles import Role
 from core import access as core_access
-from counseling.access import is_provider_staff
 from core.statistics import STATISTICS_READERS
+from counseling.access import is_provider_staff
 
 
 def portal(request):
@@ -26,6 +26,7 @@ def portal(request):
         "portal_works_on_cases": lambda: _cases_access().works_on_cases(user),
         "portal_is_single_window": lambda: _cases_access().is_single_window(user),
         "portal_refers": lambda: bool(getattr(access.own_employee(user), "is_supervisor", False)),
+        "portal_is_safety_health": lambda: access.has_role(user, Role.SAFETY_HEALTH),
     }
 
 

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from agencies import views
+from agencies import emergency, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.my_profile, name="my_profile"),
+    path("me/emergency-contact/", emergency.my_emergency_contact, name="my_emergency_contact"),
     path("help/urgent/", views.urgent_help, name="urgent_help"),
     path("hr/", views.hr_home, name="hr_home"),
     path("hr/people/", views.people_list, name="people_list"),

@@ -21,7 +21,20 @@ CASE_OVERSEERS = frozenset({Role.EAP_OFFICER})
 
 
 def _recused(user, queryset):
-    return exclude_recused(queryset, user, subject_field="subject", respondents_field="respondents")
+    queryset = exclude_recused(queryset, user, subject_field="subject", respondents_field="respondents")
+    employee = own_employee(user)
+    if employee is not None:  # the people a crisis affects are recused like its subject
+        queryset = queryset.exclude(affected__employee=employee)
+    return queryset
+
+
+def is_recused_from(user, case):
+    from agencies.access import is_recused
+
+    employee = own_employee(user)
+    if employee is not None and case.affected.filter(employee=employee).exists():
+        return True
+    return is_recused(user, subject=case.subject, respondents=list(case.respondents.all()))
 
 
 def assigned_case_ids(user, on=None):
@@ -72,7 +85,7 @@ def referrals_visible_to(user, queryset):
     employee = own_employee(user)
     if employee is None:
         return queryset.none()
-    return _recused(user, queryset.filter(referring_supervisor=employee))
+    return _recused(user, queryset.filter(referring_supervisor=employee, origin="supervisor_referral"))
 
 
 def contacts_visible_to(user, queryset):
@@ -129,3 +142,30 @@ def people_served_by(user):
     if not _known(user):
         return Employee.objects.none()
     return Employee.objects.current().filter(condition)
+
+
+# --- The unit supervisor and the safety-and-health team in serious cases --------------------------
+
+SERIOUS_KINDS = ("non_voluntary", "crisis")
+
+
+def cases_supervised_by(user, queryset):
+    """Non-voluntary and crisis cases of the supervisor who reported them: they act in them (their own
+    entries, the duties assigned to them) without reading the professionals' notes."""
+    employee = own_employee(user)
+    if employee is None:
+        return queryset.none()
+    return _recused(user, queryset.filter(kind__in=SERIOUS_KINDS, referring_supervisor=employee)).distinct()
+
+
+def supervises(user, case):
+    return cases_supervised_by(user, type(case).objects.filter(pk=case.pk)).exists()
+
+
+def cases_for_safety_health(user, queryset):
+    """Cases reported to the safety-and-health team: its members of the agency (or above) see the
+    state and the timeline, not the professionals' notes."""
+    if not _known(user):
+        return queryset.none()
+    reported = queryset.filter(safety_health_reported_at__isnull=False)
+    return _recused(user, reported.filter(subtree_q(user, {Role.SAFETY_HEALTH}, "agency__path"))).distinct()

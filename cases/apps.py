@@ -21,3 +21,6 @@ class CasesConfig(AppConfig):
         # Neutral: a line in an inbox or an e-mail never says what the case is about or that it is one.
         register_kind("case_assigned", _("Something needs your attention"))
         register_kind("referral_advice", _("There is news about a matter you raised"))
+        register_kind("safety_health_report", _("A matter has been reported to your team"))
+        # The agency head and city HR learn the fact and the time of a crisis, nothing more.
+        register_kind("crisis_reported", _("An emergency has been reported in your agency"))

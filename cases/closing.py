@@ -22,8 +22,10 @@ SURVEY_QUESTIONS = [
 
 def on_closed(case, *, by):
     from cases.opening import open_duties_of
+    from cases.suicide import DUTY_KIND as SUICIDE_REPORT
 
-    for duty in open_duties_of(case):
+    # A closed case still owes its 24-hour suicide report: that duty stays until the report is recorded.
+    for duty in open_duties_of(case).exclude(kind=SUICIDE_REPORT):
         duties.cancel_duty(duty, reason=in_site_language(_("The case was closed.")))
     if case.is_referral and case.satisfaction_survey_id is None:
         send_supervisor_survey(case)

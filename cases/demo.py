@@ -6,8 +6,20 @@ import datetime
 
 from django.utils import timezone
 
+from agencies.emergency import keep_emergency_contact
 from agencies.models import Employee
-from cases import experts, follow_ups, opening, referrals, single_window, workflow
+from cases import (
+    actions,
+    crisis,
+    experts,
+    follow_ups,
+    non_voluntary,
+    opening,
+    referrals,
+    single_window,
+    suicide,
+    workflow,
+)
 from cases.models import Case
 from core.actors import acting_as
 from core.working_days import add_working_days
@@ -91,6 +103,46 @@ def build(demo):
         referrals.give_management_advice(closed, by=officer, advice="維持目前的工作分配，定期關心。")
         referrals.decide_escalation(closed, by=convener, decision="no", reason="適應良好，無需轉安衛小組。")
         workflow.move_case(closed, "closed", by=officer, reason="追蹤一個月，工作表現已改善")
+
+        # The referral in follow-up is escalated: a high-concern case at its second stage.
+        high = referrals.decide_escalation(referral, by=convener, decision="high_concern",
+                                           reason="家庭照顧壓力持續，需整合資源長期追蹤。").escalated_to
+        opening.assign(high, officer, by=convener)
+        actions.record_action(high, by=officer, kind="stage_done", note="關懷晤談並完成心情溫度計，通知單位主管。")
+        actions.record_action(high, by=officer, kind="stage_decided", note="轉介外部心理師並安排團體課程。")
+        workflow.move_case(high, "stage_consult", by=officer, reason="第一階段完成，進入專業諮詢")
+
+        _build_serious(staff, supervisor, convener, officer, window, today)
+
+
+def _build_serious(staff, supervisor, convener, officer, window, today):
+    """A non-voluntary case in continuing care and a crisis incident with its 24-hour report open."""
+    keep_emergency_contact(staff["何俊傑"], name="何太太", relation="配偶", phone="0912-000-111")
+    unwilling = non_voluntary.report_non_voluntary(
+        supervisor, staff["何俊傑"], by=supervisor.user,
+        observations="近週多次在辦公室大聲哭泣，拒絕談論，也不願接受諮商。")
+    opening.assign(unwilling, officer, by=convener)
+    non_voluntary.report_to_safety_health(unwilling, by=supervisor.user)
+    workflow.move_case(unwilling, "risk_assessed", by=officer, reason="與同仁及家屬會談評估")
+    workflow.move_case(unwilling, "encouraged", by=officer, reason="無立即危險，鼓勵接受協助")
+    workflow.move_case(unwilling, "continuing_care", by=officer, reason="同仁目前不願意接受諮商")
+    actions.record_action(unwilling, by=supervisor.user, kind="intensified_care", note="每週兩次關心，調整出差。")
+    actions.record_action(unwilling, by=officer, kind="team_accompaniment", note="午休時間陪同散步談話。")
+
+    incident = crisis.report_incident(agency=unwilling.agency, by=window, people=[staff["蘇怡萱"]],
+                                      summary="同仁於外勤途中目睹交通事故，協助傷者送醫，情緒受到衝擊。",
+                                      supervisor=supervisor)
+    opening.assign(incident, officer, by=convener)
+    crisis.add_affected(incident, by=officer, relation="family", name="蘇母", note="陪同就醫")
+    now = timezone.now()
+    for kind, hours in (("police_fire", 5), ("hospital", 5), ("family_supported", 4), ("superior_notified", 3)):
+        actions.record_action(incident, by=officer, kind=kind, at=now - datetime.timedelta(hours=hours))
+    crisis.assess_crisis_level(incident, by=officer, level=3, reason="當事人表示不想活了")
+    workflow.move_case(incident, "activated", by=officer, reason="啟動員工協助方案")
+    workflow.move_case(incident, "casualty_response", by=officer, reason="有人受傷")
+    suicide.record_suicidal_act(incident, by=officer, known_at=now - datetime.timedelta(hours=3),
+                                note="當事人透露有自傷行為，已陪同就醫。")
+    crisis.assess_crisis_level(incident, by=officer, level=2, reason="已就醫，家屬陪伴")
 
 
 def _at(day, hour):

@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import access
 from cases.models import EntryKind, Expert, ExpertInterview, InterviewState
-from cases.timeline import add_entry
+from cases.timeline import add_entry, in_site_language
 
 
 def _check(case, by):
@@ -37,7 +38,7 @@ def plan_interview(case, *, by, starts_at, place, mode, experts, purpose=""):
         Expert.objects.create(interview=interview, **{k: expert[k].strip() for k in
                                                       ("name", "profession", "licence_number",
                                                        "practice_registration")})
-    add_entry(case, by=by, kind=EntryKind.INTERVIEW, reason=_("Planned"))
+    add_entry(case, by=by, kind=EntryKind.INTERVIEW, reason=in_site_language(gettext_lazy("Planned")))
     return interview
 
 
@@ -59,7 +60,8 @@ def record_interview(interview, *, by, record, advice_to_employee="", advice_to_
     interview.follow_up, interview.fee, interview.procurement_reference = follow_up, fee, procurement_reference
     interview.state, interview.recorded_by, interview.recorded_at = InterviewState.HELD, by, timezone.now()
     interview.save()
-    add_entry(interview.case, by=by, kind=EntryKind.INTERVIEW, reason=_("Held and recorded"))
+    add_entry(interview.case, by=by, kind=EntryKind.INTERVIEW,
+              reason=in_site_language(gettext_lazy("Held and recorded")))
     return interview
 
 
@@ -73,5 +75,6 @@ def cancel_interview(interview, *, by, reason):
         raise ValidationError(_("Only a planned interview can be cancelled."))
     interview.state = InterviewState.CANCELLED
     interview.save(update_fields=["state"])
-    add_entry(interview.case, by=by, kind=EntryKind.INTERVIEW, reason=_("Cancelled: %(reason)s") % {"reason": reason})
+    add_entry(interview.case, by=by, kind=EntryKind.INTERVIEW,
+              reason=in_site_language(gettext_lazy("Cancelled: %(reason)s")) % {"reason": reason})
     return interview

@@ -77,5 +77,5 @@ def list_paper_file(case, *, by, description, location):
     if not description.strip() or not location.strip():
         raise ValidationError(_("Say what the file is and where it is kept."))
     paper = PaperFile.objects.create(case=case, description=description, location=location, listed_by=by)
-    add_entry(case, by=by, kind=EntryKind.PAPER_FILE, reason=f"{description} · {location}")
+    add_entry(case, by=by, kind=EntryKind.PAPER_FILE)  # what and where are on the file's own line
     return paper

@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import ContactChannel, ContactType, EscalationDecision, InterviewMode, Origin, ServiceKind
+from cases.models import CaseKind, ContactChannel, ContactType, EscalationDecision, InterviewMode, Origin, ServiceKind
 from eap_portal.forms import RocDateField
 from plans.models import ProblemCategory
 
@@ -58,10 +58,19 @@ class EmployeeNumberField(forms.CharField):
         return found[0]
 
 
+# Which origins a case opened on this page may have, by kind (crises are reported as incidents).
+ORIGINS_BY_KIND = {
+    "general": [Origin.SELF_APPLIED, Origin.CARE_TEAM, Origin.SCREENING, Origin.MISCONDUCT],
+    "non_voluntary": [Origin.CARE_TEAM, Origin.SUPERVISOR_REPORT],
+    "high_concern": [Origin.CARE_TEAM, Origin.SCREENING],
+}
+
+
 class NewCaseForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Case kind"), choices=[
+        (k, label) for k, label in CaseKind.choices if k in ORIGINS_BY_KIND], initial="general", required=False)
     origin = forms.ChoiceField(label=_("Origin"), choices=[
-        (Origin.SELF_APPLIED, Origin.SELF_APPLIED.label), (Origin.CARE_TEAM, Origin.CARE_TEAM.label),
-        (Origin.SCREENING, Origin.SCREENING.label), (Origin.MISCONDUCT, Origin.MISCONDUCT.label)])
+        (o.value, o.label) for o in dict.fromkeys(o for origins in ORIGINS_BY_KIND.values() for o in origins)])
     person = EmployeeNumberField(label=_("Employee number of the person concerned"))
     respondents = forms.CharField(
         label=_("Respondents' employee numbers (misconduct complaints)"), required=False, max_length=300,
@@ -84,6 +93,10 @@ class NewCaseForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        cleaned["kind"] = kind = cleaned.get("kind") or CaseKind.GENERAL
+        origin = cleaned.get("origin")
+        if kind and origin and origin not in ORIGINS_BY_KIND[kind]:
+            self.add_error("origin", _("This origin does not fit this kind of case."))
         if cleaned.get("origin") == Origin.MISCONDUCT and not cleaned.get("respondents"):
             self.add_error("respondents", _("Name the respondents, so they are recused."))
         if cleaned.get("origin") != Origin.MISCONDUCT and cleaned.get("respondents"):
@@ -257,3 +270,103 @@ class AttachScreeningForm(forms.Form):
         from eap_portal.rocdates import format_roc_date
 
         return f"{format_roc_date(screening.taken_on)} · {screening.get_setting_display()}"
+
+
+# --- Non-voluntary, crisis and high-concern cases (issue 8) -------------------------------------
+
+def _now():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class DateTimeField(forms.SplitDateTimeField):
+    """A ROC date and a time, as two inputs a phone can fill."""
+
+    def __init__(self, **kwargs):
+        from eap_portal.forms import RocDateInput
+
+        super().__init__(widget=forms.SplitDateTimeWidget(
+            date_format=None, time_attrs={"type": "time"}), **kwargs)
+        self.fields = (RocDateField(), forms.TimeField())
+        self.widget.widgets = (RocDateInput(attrs={"aria-label": _("Date")}),
+                               forms.TimeInput(attrs={"type": "time", "aria-label": _("Time"), "class": "ms-sm-2"}))
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What was done"))
+    at = DateTimeField(label=_("When"), initial=_now)
+    affected = forms.ModelChoiceField(label=_("About"), queryset=None, required=False)
+    note = text_field(_("Note"), required=False, rows=2)
+
+    def __init__(self, *args, kinds, affected=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
+        if affected is None:
+            del self.fields["affected"]
+        else:
+            self.fields["affected"].queryset = affected
+            self.fields["affected"].label_from_instance = lambda person: person.display_name
+
+
+class AffectedForm(forms.Form):
+    from cases.models import Relation as _Relation
+
+    person = EmployeeNumberField(label=_("Employee number (for an employee)"), required=False)
+    name = forms.CharField(label=_("Name (for anyone not on the roster)"), max_length=60, required=False)
+    relation = forms.ChoiceField(label=_("Relation"), choices=_Relation.choices)
+    deceased = forms.BooleanField(label=_("Deceased"), required=False)
+    note = text_field(_("Note"), required=False, rows=2)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].people = people
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("person") and not (cleaned.get("name") or "").strip():
+            raise forms.ValidationError(_("Give the employee number or the person's name."))
+        return cleaned
+
+
+class CrisisLevelForm(forms.Form):
+    from cases.models import CrisisLevel as _CrisisLevel
+
+    level = forms.TypedChoiceField(label=_("Crisis level"), choices=_CrisisLevel.choices, coerce=int)
+    reason = text_field(_("Why"), rows=2)
+
+
+class ReasonForm(forms.Form):
+    reason = text_field(_("Reason"), rows=2)
+
+
+class SuicidalActForm(forms.Form):
+    known_at = DateTimeField(label=_("Became known at"), initial=_now)
+    note = text_field(_("Note"), required=False, rows=2)
+
+
+class FileReportForm(forms.Form):
+    reported_at = DateTimeField(label=_("Reported at"), initial=_now)
+    reference_number = forms.CharField(label=_("Reference number"), max_length=60)
+
+
+class IncidentForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=None, empty_label=None)
+    summary = text_field(_("What happened (fact and time)"), rows=3)
+    people = forms.CharField(label=_("Affected employees' numbers"), max_length=300, required=False,
+                             help_text=_("Separated by spaces or commas; others can be added on the case."))
+
+    def __init__(self, *args, agencies, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.people = people
+
+    def clean_people(self):
+        numbers = [n for n in self.cleaned_data["people"].replace(",", " ").replace("，", " ").split() if n]
+        found = list(self.people.filter(employee_number__in=numbers))
+        if len(found) != len(set(numbers)):
+            raise forms.ValidationError(_("Some of these numbers are not on the roster you serve."))
+        return found
+
+
+class AskSupervisorForm(forms.Form):
+    request = text_field(_("What the supervisor is asked to do"), rows=2)
+    due_on = RocDateField(label=_("By"), help_text=_("A day off moves to the next working day."))

@@ -86,9 +86,8 @@ def assignable_professionals(case):
 
 
 def _is_recused(user, case):
-    from agencies.access import is_recused
-
-    return is_recused(user, subject=case.subject, respondents=list(case.respondents.all()))
+    # The subject, a misconduct respondent and their chain, and the people a crisis affects.
+    return access.is_recused_from(user, case)
 
 
 def duty_holders(case, assignee=None):

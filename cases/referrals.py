@@ -79,9 +79,10 @@ def record_assessment(case, *, by, assessment, move=True):
 
 
 @transaction.atomic
-def arrange_service(case, *, by, kind, offer=None, resource="", details=""):
+def arrange_service(case, *, by, kind, offer=None, resource="", details="", affected=None):
     """Arrange a service for the person: a counseling booking through the counseling module (it
-    draws on their own yearly hours), or an internal or outside resource."""
+    draws on their own yearly hours), or an internal or outside resource. In a crisis, `affected`
+    names the affected employee it is for."""
     from counseling.services import request_booking
 
     _worker(case, by)
@@ -92,12 +93,17 @@ def arrange_service(case, *, by, kind, offer=None, resource="", details=""):
     if kind == ServiceKind.BOOKING:
         if offer is None:
             raise ValidationError(_("Choose the counseling service to book."))
-        booking = request_booking(case.subject, offer, by=by, description=details, channel=Channel.CASE)
+        if affected is not None and affected.case_id != case.pk:
+            raise ValidationError(_("That person is not recorded on this case."))
+        person = affected.employee if affected is not None else case.subject
+        if person is None:
+            raise ValidationError(_("A booking is for an employee: choose an affected employee."))
+        booking = request_booking(person, offer, by=by, description=details, channel=Channel.CASE)
         resource = f"{offer.contract.provider.name}"
     elif not resource.strip():
         raise ValidationError(_("Name the resource."))
     service = CaseService.objects.create(case=case, kind=kind, booking=booking, resource=resource, details=details,
-                                         by=by)
+                                         affected=affected, by=by)
     add_entry(case, by=by, kind=EntryKind.SERVICE, reason=f"{service.get_kind_display()}: {resource}")
     # Assessed, or following up (a referral's improvement, a complainant's adaptation) and back in service.
     if case.state in (CaseState.ASSESSED, CaseState.FOLLOW_UP) and CaseState.IN_SERVICE in next_states(case):
@@ -147,6 +153,8 @@ def decide_escalation(case, *, by, decision, reason):
         case.escalated_to = open_case(
             kind=ESCALATION_KINDS[decision], origin=Origin.ESCALATION, subject=case.subject, agency=case.agency,
             team=case.team, by=by, summary=reason,
+            # The unit supervisor acts in a non-voluntary case of their unit (DOMAIN §1).
+            referring_supervisor=case.referring_supervisor if decision == EscalationDecision.NON_VOLUNTARY else None,
             reason=in_site_language(_("Escalated from case %(ref)s") % {"ref": case.reference}))
     case.save(update_fields=["escalation", "escalation_reason", "escalated_to"])
     add_entry(case, by=by, kind=EntryKind.ESCALATION, reason=f"{EscalationDecision(decision).label}: {reason}")

@@ -18,12 +18,15 @@ def attached_to(case):
 
 
 def attachable(case, user):
-    """Screenings of the case's person this user may read and that belong to no case yet."""
+    """Screenings of the case's person (in a crisis, of its affected employees) this user may read and
+    that belong to no case yet."""
     from surveys.models import Screening
 
-    if case.subject_id is None:
+    people = [case.subject_id] if case.subject_id else list(
+        case.affected.filter(employee__isnull=False).values_list("employee_id", flat=True))
+    if not people:
         return Screening.objects.none()
-    return (Screening.objects.visible_to(user).filter(employee=case.subject_id, case_id="")
+    return (Screening.objects.visible_to(user).filter(employee__in=people, case_id="")
             .exclude(setting="self_check", answers_shared_at__isnull=True).order_by("-taken_on"))
 
 

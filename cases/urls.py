@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import case_actions, case_pages, experts, referrals, single_window
+from cases.views import case_actions, case_pages, experts, referrals, safety, serious, single_window, supervised
 
 urlpatterns = [
     # The care team's and the EAP officer's case pages.
@@ -20,6 +20,27 @@ urlpatterns = [
     path("cases/<int:pk>/interviews/", experts.plan, name="case_interview_plan"),
     path("cases/interviews/<int:pk>/", experts.interview_detail, name="case_interview"),
     path("cases/absences/<int:pk>/hand-over/", case_actions.hand_over, name="case_hand_over"),
+    # Non-voluntary, crisis and high-concern cases; the 24-hour report on any case.
+    path("cases/incidents/new/", serious.new_incident, name="new_incident"),
+    path("cases/<int:pk>/actions/", serious.record_action, name="case_action"),
+    path("cases/<int:pk>/affected/", serious.add_affected, name="case_affected"),
+    path("cases/<int:pk>/crisis-level/", serious.crisis_level, name="case_crisis_level"),
+    path("cases/<int:pk>/safety-health/", serious.report_to_safety_health, name="case_safety_health"),
+    path("cases/<int:pk>/early-close/", serious.request_early_close, name="case_early_close"),
+    path("cases/<int:pk>/early-close/approve/", serious.approve_early_close, name="case_early_close_approve"),
+    path("cases/<int:pk>/extend-care/", serious.extend_care, name="case_extend_care"),
+    path("cases/<int:pk>/ask-supervisor/", serious.ask_supervisor, name="case_ask_supervisor"),
+    path("cases/<int:pk>/suicide-reports/", serious.record_suicidal_act, name="case_suicidal_act"),
+    path("cases/suicide-reports/<int:pk>/", serious.file_report, name="case_suicide_report"),
+    # The unit supervisor in non-voluntary and crisis cases of their unit.
+    path("supervised/", supervised.supervised_list, name="supervised_list"),
+    path("supervised/incident/", supervised.report_incident, name="supervised_incident"),
+    path("supervised/<int:pk>/", supervised.supervised_case, name="supervised_case"),
+    path("supervised/<int:pk>/actions/", supervised.supervised_action, name="supervised_action"),
+    path("supervised/<int:pk>/safety-health/", supervised.supervised_safety_health, name="supervised_safety_health"),
+    # The safety-and-health team: the cases reported to it.
+    path("safety/", safety.safety_list, name="safety_list"),
+    path("safety/<int:pk>/", safety.safety_case, name="safety_case"),
     # The single window.
     path("single-window/", single_window.contact_list, name="window_contacts"),
     path("single-window/<int:pk>/", single_window.contact_detail, name="window_contact"),

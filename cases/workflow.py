@@ -114,9 +114,45 @@ def _referral_ready_to_close(case):
         return _("Decide first whether to escalate to the safety-and-health team or the care team.")
 
 
+def _minimum_care_met(case):
+    """Continuing care lasts at least 3 months (附件四); closing earlier needs a stated reason and the
+    convener's approval."""
+    if case.kind != CaseKind.NON_VOLUNTARY or case.state != S.CONTINUING_CARE or case.care_started_on is None:
+        return None
+    from cases.non_voluntary import minimum_care_ends
+
+    if timezone.localdate() < minimum_care_ends(case) and case.early_close_approved_at is None:
+        return _("Continuing care lasts at least 3 months: closing earlier needs a reason and the convener's "
+                 "approval.")
+
+
+def _crisis_level_lowest(case):
+    """A crisis closes only once its level has fallen to the lowest (附件五)."""
+    if case.kind != CaseKind.CRISIS:
+        return None
+    from cases.models import LOWEST_CRISIS_LEVEL
+
+    latest = case.crisis_levels.order_by("-assessed_at", "-pk").first()
+    if latest is None or latest.level != LOWEST_CRISIS_LEVEL:
+        return _("A crisis closes only once its level has fallen to the lowest.")
+
+
 CONDITIONS = {
     S.ASSESSED: [_assessment_recorded],
-    S.CLOSED: [_referral_ready_to_close],
+    S.CLOSED: [_referral_ready_to_close, _minimum_care_met, _crisis_level_lowest],
+}
+
+
+def _start_care(case, by, before):
+    from cases.non_voluntary import start_continuing_care
+
+    # A case reopened into continuing care starts a new episode: its own clock and review.
+    start_continuing_care(case, by=by, restart=before == S.CLOSED)
+
+
+# What entering a state sets off, besides the timeline entry.
+ON_ENTER = {
+    S.CONTINUING_CARE: [_start_care],
 }
 
 
@@ -161,4 +197,7 @@ def move_case(case, to, *, by, reason):
 
     if to == S.CLOSED:
         closing.on_closed(locked, by=by)
+    for hook in ON_ENTER.get(to, []):
+        hook(locked, by, before)
+    case.care_started_on = locked.care_started_on
     return case

@@ -19,6 +19,8 @@ app.conf.beat_schedule = {
     # Duties: reminders before they are due, escalations after (core.duties).
     "send-duty-reminders": {"task": "core.send_duty_reminders", "schedule": timedelta(minutes=5)},
     "escalate-overdue-duties": {"task": "core.escalate_overdue_duties", "schedule": timedelta(minutes=5)},
+    # Cases: the 24-hour suicide report's reminder at +12 h and escalation at +24 h (once each, by key).
+    "chase-suicide-reports": {"task": "cases.chase_suicide_reports", "schedule": timedelta(minutes=5)},
     # Absent members' duties go to their deputies, and come back when they return.
     "apply-absences": {"task": "core.apply_absences", "schedule": timedelta(minutes=30)},
     # Counseling: the day-before reminder of every scheduled session (once each, by its key).

@@ -1,9 +1,10 @@
 from .agency import Agency, AgencyKind, AgencyVersion
 from .care_team import CareTeam, CareTeamMember, Position, ReviewMeeting, Training
+from .emergency import EmergencyContact
 from .employee import Category, Employee, Gender, RankSeries, Segment
 from .roles import RoleAssignment
 
 __all__ = [
-    "Agency", "AgencyKind", "AgencyVersion", "CareTeam", "CareTeamMember", "Position", "ReviewMeeting", "Training", "Category", "Employee", "Gender", "RankSeries",
+    "Agency", "AgencyKind", "AgencyVersion", "CareTeam", "CareTeamMember", "Position", "ReviewMeeting", "Training", "Category", "EmergencyContact", "Employee", "Gender", "RankSeries",
     "RoleAssignment", "Segment",
 ]

@@ -103,6 +103,18 @@ class Case(SensitiveRecord):
     # Sent to the referring supervisor when the referral first closes (Tainan, Taoyuan).
     satisfaction_survey = models.OneToOneField("surveys.Survey", null=True, blank=True, on_delete=models.PROTECT,
                                                related_name="+")
+    # Non-voluntary cases: continuing care lasts at least 3 months; closing earlier needs a stated
+    # reason and the convener's approval.
+    care_started_on = models.DateField(_("continuing care started"), null=True, blank=True)
+    early_close_reason = EncryptedTextField(_("reason to close before 3 months"), blank=True, default="")
+    early_close_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                 on_delete=models.PROTECT, related_name="+")
+    early_close_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                on_delete=models.PROTECT, related_name="+")
+    early_close_approved_at = models.DateTimeField(_("early closure approved"), null=True, blank=True)
+    # Non-voluntary and crisis cases are reported to the agency's safety-and-health team (安衛小組).
+    safety_health_reported_at = models.DateTimeField(_("reported to the safety-and-health team"), null=True,
+                                                     blank=True)
     opened_at = models.DateTimeField(_("opened"), default=timezone.now, db_index=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -134,6 +146,18 @@ class Case(SensitiveRecord):
         from django.urls import reverse
 
         return reverse("case_detail", args=[self.pk])
+
+    def url_for(self, user):
+        """The page of this case that `user` may open: the case page, the supervisor's page, or none."""
+        from django.urls import reverse
+
+        from cases import access
+
+        if access.can_work_on(user, self):
+            return reverse("case_detail", args=[self.pk])
+        if access.supervises(user, self):
+            return reverse("supervised_case", args=[self.pk])
+        return ""
 
     @property
     def is_open(self):
@@ -211,6 +235,12 @@ class EntryKind(models.TextChoices):
     PAPER_FILE = "paper_file", _("Paper file listed")
     INTERVIEW = "interview", _("Outside-expert interview")
     SCREENING = "screening", _("Screening attached")
+    ACTION = "action", _("Action recorded")
+    AFFECTED = "affected", _("Affected person recorded")
+    CRISIS_LEVEL = "crisis_level", _("Crisis level assessed")
+    SUICIDE_REPORT = "suicide_report", _("24-hour suicide report")
+    SAFETY_HEALTH = "safety_health", _("Reported to the safety-and-health team")
+    CARE = "care", _("Continuing care")
 
 
 class TimelineEntry(SensitiveRecord):

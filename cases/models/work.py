@@ -56,6 +56,9 @@ class CaseService(SensitiveRecord):
     kind = models.CharField(_("kind"), max_length=20, choices=ServiceKind.choices)
     booking = models.OneToOneField("counseling.Booking", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="case_service")
+    # In a crisis, the affected employee the service is for (else the case's person).
+    affected = models.ForeignKey("cases.AffectedPerson", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="services")
     resource = models.CharField(_("resource"), max_length=200, blank=True)
     details = EncryptedTextField(_("details"), blank=True, default="")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

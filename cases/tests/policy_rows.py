@@ -45,6 +45,35 @@ ROWS = {
     "cases/absences/<int:pk>/hand-over/": Row(objects="absence", own=NOT_ALLOWED, other=NOT_ALLOWED,
                                               post_own=signed_in(404, convener="redirect"),
                                               post_other=NOT_FOUND),
+    # Non-voluntary, crisis and high-concern cases; the 24-hour report (A's case: a general one).
+    "cases/incidents/new/": Row(get=OPENERS, post=OPENERS),
+    "cases/<int:pk>/actions/": _on_case(NOT_ALLOWED, ACTS_ON_A),
+    "cases/<int:pk>/affected/": _on_case(NOT_ALLOWED, ACTS_ON_A),
+    "cases/<int:pk>/crisis-level/": _on_case(NOT_ALLOWED, ACTS_ON_A),
+    "cases/<int:pk>/safety-health/": _on_case(NOT_ALLOWED, ACTS_ON_A),
+    "cases/<int:pk>/early-close/": _on_case(NOT_ALLOWED, ACTS_ON_A),
+    # Only the convener approves an early closure; the member and the EAP officer are refused.
+    "cases/<int:pk>/early-close/approve/": _on_case(NOT_ALLOWED, signed_in(404, care_member=403, convener="redirect",
+                                                                           eap_officer=403)),
+    "cases/<int:pk>/extend-care/": _on_case(NOT_ALLOWED, ACTS_ON_A),
+    "cases/<int:pk>/ask-supervisor/": _on_case(NOT_ALLOWED, ACTS_ON_A),
+    "cases/<int:pk>/suicide-reports/": _on_case(NOT_ALLOWED, ACTS_ON_A),
+    "cases/suicide-reports/<int:pk>/": _on_case(NOT_ALLOWED, ACTS_ON_A, objects="suicide_report"),
+    # The unit supervisor: their non-voluntary and crisis cases (A's was reported by a_supervisor).
+    "supervised/": Row(get=SUPERVISOR, post=SUPERVISOR),
+    "supervised/incident/": Row(get=NOT_ALLOWED, post=signed_in(403, supervisor="redirect")),
+    "supervised/<int:pk>/": Row(objects="supervised_case", own=SUPERVISOR, other=signed_in(403, supervisor=404),
+                                post_own=NOT_ALLOWED, post_other=NOT_ALLOWED),
+    "supervised/<int:pk>/actions/": Row(objects="supervised_case", own=NOT_ALLOWED, other=NOT_ALLOWED,
+                                        post_own=signed_in(403, supervisor="redirect"),
+                                        post_other=signed_in(403, supervisor=404)),
+    "supervised/<int:pk>/safety-health/": Row(objects="supervised_case", own=NOT_ALLOWED, other=NOT_ALLOWED,
+                                              post_own=signed_in(403, supervisor="redirect"),
+                                              post_other=signed_in(403, supervisor=404)),
+    # The safety-and-health team: the cases reported to it, state and timeline only.
+    "safety/": Row(get=signed_in(403, safety_health=200), post=NOT_ALLOWED),
+    "safety/<int:pk>/": Row(objects="safety_case", own=signed_in(403, safety_health=200),
+                            other=signed_in(403, safety_health=404), post_own=NOT_ALLOWED, post_other=NOT_ALLOWED),
     # The single window: the EAP officer's alone; another agency's contact does not exist for them.
     "single-window/": Row(get=WINDOW, post=WINDOW),
     "single-window/<int:pk>/": Row(objects="window_contact", own=WINDOW, other=WINDOW_OTHER, post_own=NOT_ALLOWED,
@@ -103,7 +132,33 @@ def _referral(cast, side):
                               observations="近來常請假、情緒低落")
 
 
+def _suicide_report(cast, side):
+    from cases.suicide import record_suicidal_act
+    from core.actors import acting_as
+
+    case = _case(cast, side)
+    member = getattr(cast, f"{side}_care_member").user
+    with acting_as(member):
+        return record_suicidal_act(case, by=member, known_at=timezone.now() - datetime.timedelta(hours=1))
+
+
+def _non_voluntary(cast, side, reported=False):
+    from cases.non_voluntary import report_non_voluntary, report_to_safety_health
+    from core.actors import acting_as
+
+    supervisor = getattr(cast, f"{side}_supervisor")
+    with acting_as(supervisor.user):
+        case = report_non_voluntary(supervisor, getattr(cast, f"{side}_employee"), by=supervisor.user,
+                                    observations="拒絕就醫，情緒激動")
+        if reported:
+            report_to_safety_health(case, by=supervisor.user)
+    return case
+
+
 OBJECTS = {
+    "suicide_report": lambda cast, side: {"pk": _suicide_report(cast, side).pk},
+    "supervised_case": lambda cast, side: {"pk": _non_voluntary(cast, side).pk},
+    "safety_case": lambda cast, side: {"pk": _non_voluntary(cast, side, reported=True).pk},
     "case": lambda cast, side: {"pk": _case(cast, side).pk},
     "case_assignment": lambda cast, side: {"pk": _assignment(cast, side).pk},
     "case_interview": lambda cast, side: {"pk": _interview(cast, side).pk},

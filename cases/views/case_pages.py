@@ -11,8 +11,21 @@ from django.views.decorators.http import require_http_methods, require_safe
 from agencies.models import Employee
 from cases import access, forms, opening, screenings, workflow
 from cases.filters import CaseFilter, overdue_duties
-from cases.models import Case, CaseState, EscalationDecision, InterviewState, ServiceKind
-from cases.views.common import assignable_users, error_text, require_case_worker, subject_offers, visible_case
+from cases.models import (
+    Case,
+    CaseState,
+    EscalationDecision,
+    InterviewState,
+    ServiceKind,
+)
+from cases.views.common import (
+    assignable_users,
+    error_text,
+    require_case_worker,
+    subject_offers,
+    visible_case,
+)
+from cases.views.serious_context import serious_context
 from core.access_log import AccessAction, Purpose, record_access
 
 PAGE_SIZE = 30
@@ -56,7 +69,7 @@ def new_case(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case = opening.open_case(kind="general", origin=data["origin"], subject=data["person"], by=request.user,
+            case = opening.open_case(kind=data["kind"], origin=data["origin"], subject=data["person"], by=request.user,
                                      summary=data["summary"], categories=data["categories"],
                                      respondents=data["respondents"])
         except ValidationError as error:
@@ -125,4 +138,5 @@ def case_detail(request, pk):
         "is_assigned": any(a.user_id == request.user.pk for a in assignments if a.is_current(today)),
         "planned": InterviewState.PLANNED,
         **_forms_for(request, case),
+        **serious_context(request, case),
     })

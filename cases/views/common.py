@@ -52,3 +52,31 @@ def subject_offers(case):
     from eap_portal.rocdates import roc_year
 
     return offers_for(case.subject, roc_year(timezone.localdate()))
+
+
+def own_supervisor_profile(user):
+    """The signed-in unit supervisor's roster entry; anyone else is refused (403)."""
+    from agencies.access import own_employee
+
+    employee = own_employee(user)
+    if employee is None or not employee.is_supervisor:
+        raise PermissionDenied
+    return employee
+
+
+def report_to_safety_health_then(request, case, page):
+    """Report the case to the safety-and-health team, say how it went, and go back to `page`."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from cases import non_voluntary
+
+    try:
+        non_voluntary.report_to_safety_health(case, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("Reported: the safety-and-health team has been told to sign in."))
+    return redirect(page, pk=case.pk)

@@ -1,28 +1,20 @@
 """The supervisor's side of a referral (附件三): refer a colleague of their unit; then follow the
 coarse state and read the management advice addressed to them — nothing else of the case."""
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from agencies.access import own_employee
 from cases import access, forms, referrals
 from cases.models import Case
-from cases.views.common import error_text
+from cases.views.common import error_text, own_supervisor_profile
 from core.access_log import AccessAction, Purpose, record_access
-
-
-def _supervisor(user):
-    employee = own_employee(user)
-    if employee is None or not employee.is_supervisor:
-        raise PermissionDenied
-    return employee
 
 
 @require_http_methods(["GET", "POST"])
 def referral_list(request):
-    supervisor = _supervisor(request.user)
+    supervisor = own_supervisor_profile(request.user)
     form = forms.ReferralForm(request.POST or None, staff=referrals.referable_staff(supervisor))
     if request.method == "POST" and form.is_valid():
         try:
@@ -41,7 +33,7 @@ def referral_list(request):
 
 @require_safe
 def referral_detail(request, pk):
-    _supervisor(request.user)
+    own_supervisor_profile(request.user)
     case = get_object_or_404(access.referrals_visible_to(request.user, Case.objects.all()).select_related("subject"),
                              pk=pk)
     record_access(request, AccessAction.READ, case, person=case.subject,

@@ -23,7 +23,7 @@ def test_jobs_run_at_start_and_then_only_when_due(time_machine):
     assert set(scheduler.run_due()) == set(app.conf.beat_schedule)  # catching up at start
     assert scheduler.run_due() == []
     time_machine.move_to(start + datetime.timedelta(minutes=6))
-    assert set(scheduler.run_due()) == {"send-duty-reminders", "escalate-overdue-duties"}
+    assert set(scheduler.run_due()) == {"send-duty-reminders", "escalate-overdue-duties", "chase-suicide-reports"}
     time_machine.move_to(start + datetime.timedelta(minutes=31))
     assert "apply-absences" in scheduler.run_due()
 

@@ -48,6 +48,17 @@ def _visible_duty(request, pk):
         "person__agency", "agency", "team", "assignee__employee", "deputy_for__employee", "done_by__employee"), pk=pk)
 
 
+def _subject_url(duty, user):
+    """The page of the record the duty is about, as this reader may open it (a record may offer a
+    different page to different readers, e.g. a case to its supervisor), or none."""
+    subject = duty.subject if duty.subject_id else None
+    if subject is None:
+        return ""
+    if hasattr(subject, "url_for"):
+        return subject.url_for(user)
+    return getattr(subject, "get_absolute_url", lambda: "")()
+
+
 @require_safe
 def duty_detail(request, pk):
     duty = _visible_duty(request, pk)
@@ -58,7 +69,7 @@ def duty_detail(request, pk):
     can_assign = duties.can_assign(request.user, duty)
     return render(request, "core/duty_detail.html", {
         "duty": duty, "now": timezone.now(),
-        "subject_url": getattr(duty.subject, "get_absolute_url", lambda: "")() if duty.subject_id else "",
+        "subject_url": _subject_url(duty, request.user),
         "complete_form": CompleteDutyForm() if duty.is_open and duty.assignee_id == request.user.pk else None,
         "assign_form": AssignDutyForm(members=duties.assignable_members(duty)) if can_assign else None,
     })

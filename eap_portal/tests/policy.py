@@ -77,6 +77,9 @@ POLICY = {
     # --- agencies: homes, profile, roster, tree -------------------------------------------
     "": Row(get=signed_in(200), post=NOT_ALLOWED),
     "me/": Row(get=signed_in(200, provider=404, reviewer=404, nobody=404), post=NOT_ALLOWED),
+    # Only the employee keeps their emergency contact; accounts without a roster entry have none.
+    "me/emergency-contact/": Row(get=signed_in(200, provider=404, reviewer=404, nobody=404),
+                                 post=signed_in(200, provider=404, reviewer=404, nobody=404)),
     "help/urgent/": Row(get=outcomes(200), post=outcomes(405)),
     "hr/": Row(get=hr_only(), post=signed_in(405)),
     "hr/people/": Row(get=hr_only(), post=signed_in(405)),
