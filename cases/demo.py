@@ -133,6 +133,7 @@ def _build_serious(staff, supervisor, convener, officer, window, today):
                                       summary="同仁於外勤途中目睹交通事故，協助傷者送醫，情緒受到衝擊。",
                                       supervisor=supervisor)
     opening.assign(incident, officer, by=convener)
+    non_voluntary.report_to_safety_health(incident, by=supervisor.user)
     crisis.add_affected(incident, by=officer, relation="family", name="蘇母", note="陪同就醫")
     now = timezone.now()
     for kind, hours in (("police_fire", 5), ("hospital", 5), ("family_supported", 4), ("superior_notified", 3)):

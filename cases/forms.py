@@ -139,14 +139,23 @@ class ServiceForm(forms.Form):
     resource = forms.CharField(label=_("Resource (for anything else)"), max_length=200, required=False)
     details = text_field(_("What was arranged"), required=False, rows=2)
 
-    def __init__(self, *args, offers, **kwargs):
+    affected = forms.ModelChoiceField(label=_("For"), queryset=None, required=False)
+
+    def __init__(self, *args, offers, affected=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.offers = {offer.key: offer for offer in offers}
         self.fields["offer"].choices = [("", "—")] + [
             (offer.key, f"{offer.contract.provider.name} · {offer.contract.plan}") for offer in offers]
+        if affected is None:  # the case's own person
+            del self.fields["affected"]
+        else:  # a crisis: the affected employee it is for
+            self.fields["affected"].queryset = affected
+            self.fields["affected"].label_from_instance = lambda person: person.display_name
 
     def clean(self):
         cleaned = super().clean()
+        if "affected" in self.fields and cleaned.get("kind") == ServiceKind.BOOKING and not cleaned.get("affected"):
+            self.add_error("affected", _("Choose the affected employee the booking is for."))
         if cleaned.get("kind") == ServiceKind.BOOKING:
             offer = self.offers.get(cleaned.get("offer") or "")
             if offer is None:

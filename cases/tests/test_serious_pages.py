@@ -561,3 +561,22 @@ def test_a_closed_case_still_offers_its_unfiled_report(cast, in_2025):
     client.post(reverse("case_suicide_report", args=[report.pk]), {**when("reported_at", timezone.now()),
                                                                    "reference_number": "SP-1"})
     assert SuicideReport.objects.get(pk=report.pk).reference_number == "SP-1"
+
+
+def test_counseling_is_booked_for_an_affected_employee_from_the_crisis_page(cast, offer):
+    from counseling.models import Booking
+
+    with acting_as(cast.a_eap_officer.user):
+        from cases.crisis import report_incident
+
+        case = report_incident(agency=cast.a, by=cast.a_eap_officer.user, summary="工地意外",
+                               people=[cast.a_employee])
+    client = signed_in(cast.a_eap_officer)
+    page = html_of(client.get(reverse("case_detail", args=[case.pk])))
+    assert 'name="affected"' in page and offer.key in page  # the service form offers the affected employee
+    person = case.affected.get()
+    response = client.post(reverse("case_service", args=[case.pk]), {
+        "kind": "booking", "offer": offer.key, "affected": person.pk, "details": "陪同諮商"})
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert booking.employee == cast.a_employee and case.services.get().affected == person

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from cases import follow_ups, forms, opening, referrals, workflow
 from cases.models import CaseAssignment, CaseState
-from cases.views.common import assignable_users, error_text, form_errors, subject_offers, visible_case
+from cases.views.common import assignable_users, error_text, form_errors, service_form, visible_case
 from core.access import teams_convened_by
 from core.models import Absence
 
@@ -68,10 +68,10 @@ def assessment(request, pk):
 @require_POST
 def arrange_service(request, pk):
     case = visible_case(request, pk, log=False)
-    form = forms.ServiceForm(request.POST, offers=subject_offers(case))
+    form = service_form(case, request.POST)
     return _act(request, case, form, lambda d: referrals.arrange_service(
         case, by=request.user, kind=d["kind"], offer=d["offer"], resource=d.get("resource", ""),
-        details=d.get("details", "")), _("Service arranged."))
+        details=d.get("details", ""), affected=d.get("affected")), _("Service arranged."))
 
 
 @require_POST

@@ -13,6 +13,7 @@ from cases import access, forms, opening, screenings, workflow
 from cases.filters import CaseFilter, overdue_duties
 from cases.models import (
     Case,
+    CaseKind,
     CaseState,
     EscalationDecision,
     InterviewState,
@@ -22,7 +23,7 @@ from cases.views.common import (
     assignable_users,
     error_text,
     require_case_worker,
-    subject_offers,
+    service_form,
     visible_case,
 )
 from cases.views.serious_context import serious_context
@@ -95,9 +96,8 @@ def _forms_for(request, case):
         return result
     if not case.assessment:
         result["assessment_form"] = forms.AssessmentForm(auto_id="assessment_%s")
-    else:
-        result["service_form"] = forms.ServiceForm(offers=subject_offers(case), initial={"kind": ServiceKind.BOOKING},
-                                                 auto_id="service_%s")
+    if case.assessment or case.kind != CaseKind.GENERAL:  # a general case is assessed before its service
+        result["service_form"] = service_form(case, initial={"kind": ServiceKind.BOOKING}, auto_id="service_%s")
     if case.is_referral:
         result["advice_form"] = forms.AdviceForm(initial={"advice": case.management_advice}, auto_id="advice_%s")
         if manage and case.escalation == EscalationDecision.PENDING:

@@ -43,15 +43,27 @@ def assignable_users(case):
 
 
 def subject_offers(case):
-    """The counseling services the case's person may be booked for this year (their own hours)."""
-    if case.subject is None:
-        return []
+    """The counseling services the case's person may be booked for this year (their own hours); in a
+    crisis, those of its affected employees (the service checks the one chosen)."""
     from django.utils import timezone
 
     from counseling.services import offers_for
     from eap_portal.rocdates import roc_year
 
-    return offers_for(case.subject, roc_year(timezone.localdate()))
+    people = [case.subject] if case.subject_id else [
+        person.employee for person in case.affected.select_related("employee__agency") if person.employee_id]
+    found = {}
+    for person in people:
+        for offer in offers_for(person, roc_year(timezone.localdate())):
+            found.setdefault(offer.key, offer)
+    return list(found.values())
+
+
+def service_form(case, data=None, **kwargs):
+    from cases import forms
+
+    affected = case.affected.filter(employee__isnull=False) if case.kind == "crisis" else None
+    return forms.ServiceForm(data, offers=subject_offers(case), affected=affected, **kwargs)
 
 
 def own_supervisor_profile(user):
