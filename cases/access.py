@@ -37,6 +37,31 @@ def is_recused_from(user, case):
     return is_recused(user, subject=case.subject, respondents=list(case.respondents.all()))
 
 
+def recused_cases(user):
+    """The cases the user is recused from: about them, against them or someone below them in the
+    chain (misconduct), or a crisis that affects them."""
+    from agencies.access import subordinate_ids
+    from cases.models import Case
+
+    employee = own_employee(user)
+    if employee is None:
+        return Case.objects.none()
+    chain = subordinate_ids(employee) | {employee.pk}
+    return Case.objects.filter(Q(subject=employee) | Q(respondents__in=chain) | Q(affected__employee=employee))
+
+
+def exclude_recused_case_duties(user, duties):
+    """Duties about a case the user is recused from are not theirs to see (core.access.DUTY_RECUSALS)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from cases.models import Case
+
+    ids = [str(pk) for pk in recused_cases(user).values_list("pk", flat=True).distinct()]
+    if not ids:
+        return duties
+    return duties.exclude(subject_type=ContentType.objects.get_for_model(Case), subject_id__in=ids)
+
+
 def assigned_case_ids(user, on=None):
     from cases.models import CaseAssignment
 

@@ -104,7 +104,9 @@ def arrange_service(case, *, by, kind, offer=None, resource="", details="", affe
         raise ValidationError(_("Name the resource."))
     service = CaseService.objects.create(case=case, kind=kind, booking=booking, resource=resource, details=details,
                                          affected=affected, by=by)
-    add_entry(case, by=by, kind=EntryKind.SERVICE, reason=f"{service.get_kind_display()}: {resource}")
+    # The kind only: the resource (a hospital department) is on the service's own line, and the
+    # safety-and-health team reads the timeline of serious cases.
+    add_entry(case, by=by, kind=EntryKind.SERVICE, reason=in_site_language(ServiceKind(kind).label))
     # Assessed, or following up (a referral's improvement, a complainant's adaptation) and back in service.
     if case.state in (CaseState.ASSESSED, CaseState.FOLLOW_UP) and CaseState.IN_SERVICE in next_states(case):
         move_case(case, CaseState.IN_SERVICE, by=by, reason=in_site_language(_("Service arranged")))

@@ -30,13 +30,26 @@ def teams_convened_by(user, on=None):
     return current_positions(user, [Position.CONVENER], on).values_list("team_id", flat=True)
 
 
+# Features whose records are recused beyond the duty's `person` (a misconduct respondent's chain,
+# the people a crisis affects) add a function here: called with (user, queryset of duties), it
+# returns the queryset without the duties about records the user is recused from.
+DUTY_RECUSALS = []
+
+
+def exclude_recused_duties(user, queryset):
+    for exclude in DUTY_RECUSALS:
+        queryset = exclude(user, queryset)
+    return queryset
+
+
 def duties_visible_to(user, queryset):
     """The assignee sees their duty; a convener sees every duty of their team (DOMAIN §1: all its
-    cases). Members do not see each other's duties. Nobody sees a duty about themselves."""
+    cases). Members do not see each other's duties. Nobody sees a duty about themselves, nor one
+    about a record they are recused from."""
     if not _known(user):
         return queryset.none()
     visible = queryset.filter(Q(assignee=user) | Q(team_id__in=list(teams_convened_by(user))))
-    return exclude_recused(visible, user, subject_field="person")
+    return exclude_recused_duties(user, exclude_recused(visible, user, subject_field="person"))
 
 
 def access_log_visible_to(user, queryset):

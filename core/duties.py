@@ -289,7 +289,10 @@ def escalation_recipients(duty):
     today = timezone.localdate()
 
     def eligible(users):
-        return [user for user in users if not _recused(user, duty.person) and user.pk != duty.assignee_id]
+        from core.access import exclude_recused_duties
+
+        return [user for user in users if not _recused(user, duty.person) and user.pk != duty.assignee_id
+                and exclude_recused_duties(user, Duty.objects.filter(pk=duty.pk)).exists()]
 
     if duty.escalate_to == EscalationTarget.CONVENER and duty.team_id:
         conveners = eligible(m.user for m in _members(duty.team, [Position.CONVENER]).select_related("user"))

@@ -53,8 +53,13 @@ def _with_referral_feedback(user, queryset, readers):
         condition = Q()
     else:
         condition = subtree_q(user, readers, "owner__path")
+    from cases.access import recused_cases
+
+    # The referral's own subject (an EAP officer referred by their supervisor) is recused from it.
+    recused = recused_cases(user).filter(satisfaction_survey__isnull=False).values("satisfaction_survey")
     return queryset.filter((condition & ~REFERRAL_FEEDBACK)
-                           | (REFERRAL_FEEDBACK & subtree_q(user, REFERRAL_FEEDBACK_READERS, "owner__path")))
+                           | (REFERRAL_FEEDBACK & subtree_q(user, REFERRAL_FEEDBACK_READERS, "owner__path")
+                              & ~Q(pk__in=recused)))
 
 
 def surveys_visible_to(user, queryset):
