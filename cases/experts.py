@@ -73,8 +73,8 @@ def cancel_interview(interview, *, by, reason):
     interview = ExpertInterview.objects.select_for_update().get(pk=interview.pk)
     if interview.state != InterviewState.PLANNED:
         raise ValidationError(_("Only a planned interview can be cancelled."))
-    interview.state = InterviewState.CANCELLED
-    interview.save(update_fields=["state"])
-    add_entry(interview.case, by=by, kind=EntryKind.INTERVIEW,
-              reason=in_site_language(gettext_lazy("Cancelled: %(reason)s")) % {"reason": reason})
+    interview.state, interview.cancel_reason = InterviewState.CANCELLED, reason
+    interview.save(update_fields=["state", "cancel_reason"])
+    # The reason stays on the interview: the safety-and-health team reads the timeline of serious cases.
+    add_entry(interview.case, by=by, kind=EntryKind.INTERVIEW, reason=in_site_language(gettext_lazy("Cancelled")))
     return interview

@@ -31,6 +31,7 @@ class ExpertInterview(SensitiveRecord):
     advice_to_employee = EncryptedTextField(_("advice to the employee"), blank=True, default="")
     advice_to_agency = EncryptedTextField(_("advice to the agency"), blank=True, default="")
     follow_up = EncryptedTextField(_("follow-up"), blank=True, default="")
+    cancel_reason = EncryptedTextField(_("why it was cancelled"), blank=True, default="")
     fee = models.DecimalField(_("fee (NT$)"), max_digits=9, decimal_places=0, null=True, blank=True)
     procurement_reference = models.CharField(_("procurement reference"), max_length=80, blank=True)
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

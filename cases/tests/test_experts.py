@@ -134,7 +134,10 @@ def test_a_planned_interview_is_cancelled_once(cast, case, clock):
     member = cast.a_care_member.user
     with acting_as(member):
         cancel_interview(interview, by=member, reason="專家臨時無法出席")
-    assert ExpertInterview.objects.get(pk=interview.pk).state == InterviewState.CANCELLED
+    stored = ExpertInterview.objects.get(pk=interview.pk)
+    assert stored.state == InterviewState.CANCELLED and stored.cancel_reason == "專家臨時無法出席"
+    # The timeline says it was cancelled; why stays on the interview (the safety team reads timelines).
+    assert all("專家臨時無法出席" not in entry.reason for entry in case.timeline.all())
     with acting_as(member), pytest.raises(ValidationError):
         cancel_interview(interview, by=member, reason="再取消")
     clock.move_to(STARTS + datetime.timedelta(hours=1), tick=False)

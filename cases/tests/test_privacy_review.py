@@ -612,7 +612,7 @@ def test_single_window_contacts_stay_with_their_eap_officer(cast, now):
 
 
 def test_no_sensitive_text_in_urls_links_or_duty_titles(cast, now):
-    case = reported_crisis_with_notes(cast)
+    reported_crisis_with_notes(cast)
     for notification in Notification.objects.all():
         for planted in NOTES + (INCIDENT, cast.a_employee.full_name):
             assert planted not in notification.link
