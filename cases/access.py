@@ -6,8 +6,9 @@
   through `referrals_visible_to` and its own page — never the case page;
 - nobody else: city HR, other HR staff, reviewers, agency heads, provider staff not assigned.
 
-Recusal: the subject, and for a misconduct complaint the respondents and everyone above them in
-the supervisory chain, never see the case, whatever roles they hold. Nobody sees a case through
+Recusal (`recused_cases`, the one definition): the subject, for a misconduct complaint the
+respondents and everyone above them in the supervisory chain, and the people a crisis affects
+never see the case, whatever roles they hold. Nobody sees a case through
 the superuser flag either: a technical account is not a reason to read case notes.
 """
 from django.db.models import Q
@@ -21,20 +22,11 @@ CASE_OVERSEERS = frozenset({Role.EAP_OFFICER})
 
 
 def _recused(user, queryset):
-    queryset = exclude_recused(queryset, user, subject_field="subject", respondents_field="respondents")
-    employee = own_employee(user)
-    if employee is not None:  # the people a crisis affects are recused like its subject
-        queryset = queryset.exclude(affected__employee=employee)
-    return queryset
+    return queryset.exclude(pk__in=recused_cases(user).values("pk"))
 
 
 def is_recused_from(user, case):
-    from agencies.access import is_recused
-
-    employee = own_employee(user)
-    if employee is not None and case.affected.filter(employee=employee).exists():
-        return True
-    return is_recused(user, subject=case.subject, respondents=list(case.respondents.all()))
+    return recused_cases(user).filter(pk=case.pk).exists()
 
 
 def recused_cases(user):

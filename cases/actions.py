@@ -11,8 +11,7 @@ from cases.timeline import add_entry
 
 
 def team_actions(case):
-    kinds = list(ACTIONS_BY_KIND.get(case.kind, []))
-    return kinds
+    return list(ACTIONS_BY_KIND.get(case.kind, []))
 
 
 def allowed_actions(case, user):

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.timeline import in_site_language
 from core import duties
+from core.language import in_site_language
 
 SURVEY_OPEN_DAYS = 14
 SURVEY_TITLE = gettext_lazy("Your feedback on a referral")

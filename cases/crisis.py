@@ -12,7 +12,8 @@ from agencies.roles import Role
 from cases import access
 from cases.models import AffectedPerson, Case, CaseKind, CrisisLevel, CrisisLevelEntry, EntryKind, Origin, Relation
 from cases.opening import open_case
-from cases.timeline import add_entry, in_site_language
+from cases.timeline import add_entry
+from core.language import in_site_language
 from core.notifications import notify
 
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from cases import access
 from cases.models import EntryKind, Expert, ExpertInterview, InterviewState
-from cases.timeline import add_entry, in_site_language
+from cases.timeline import add_entry
+from core.language import in_site_language
 
 
 def _check(case, by):

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 from cases import access
 from cases.models import CaseAssignment, EntryKind, FollowUp, PaperFile
 from cases.opening import due_end_of, duty_holders, open_duties_of
-from cases.timeline import add_entry, in_site_language
+from cases.timeline import add_entry
 from core import duties
+from core.language import in_site_language
 from core.models import EscalationTarget
 from core.working_days import is_working_day, next_working_day
 

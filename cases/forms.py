@@ -3,7 +3,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import CaseKind, ContactChannel, ContactType, EscalationDecision, InterviewMode, Origin, ServiceKind
+from cases.models import (
+    CaseKind,
+    ContactChannel,
+    ContactType,
+    CrisisLevel,
+    EscalationDecision,
+    InterviewMode,
+    Origin,
+    Relation,
+    ServiceKind,
+)
 from eap_portal.forms import RocDateField
 from plans.models import ProblemCategory
 
@@ -317,11 +327,9 @@ class ActionForm(forms.Form):
 
 
 class AffectedForm(forms.Form):
-    from cases.models import Relation as _Relation
-
     person = EmployeeNumberField(label=_("Employee number (for an employee)"), required=False)
     name = forms.CharField(label=_("Name (for anyone not on the roster)"), max_length=60, required=False)
-    relation = forms.ChoiceField(label=_("Relation"), choices=_Relation.choices)
+    relation = forms.ChoiceField(label=_("Relation"), choices=Relation.choices)
     deceased = forms.BooleanField(label=_("Deceased"), required=False)
     note = text_field(_("Note"), required=False, rows=2)
 
@@ -337,9 +345,7 @@ class AffectedForm(forms.Form):
 
 
 class CrisisLevelForm(forms.Form):
-    from cases.models import CrisisLevel as _CrisisLevel
-
-    level = forms.TypedChoiceField(label=_("Crisis level"), choices=_CrisisLevel.choices, coerce=int)
+    level = forms.TypedChoiceField(label=_("Crisis level"), choices=CrisisLevel.choices, coerce=int)
     reason = text_field(_("Why"), rows=2)
 
 

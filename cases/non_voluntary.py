@@ -21,9 +21,10 @@ from cases import access
 from cases.actions import record_action
 from cases.models import ActionKind, Case, CaseKind, CaseState, EntryKind, Origin
 from cases.opening import due_end_of, open_case, open_duties_of
-from cases.timeline import add_entry, in_site_language
+from cases.timeline import add_entry
 from core import duties
 from core.access import teams_convened_by
+from core.language import in_site_language
 from core.notifications import notify
 
 MINIMUM_CARE_MONTHS = 3

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy
 from agencies.models import CareTeam, Position
 from cases import access
 from cases.models import AssignmentRole, Case, CaseAssignment, CaseKind, EntryKind, Origin
-from cases.timeline import add_entry, in_site_language
+from cases.timeline import add_entry
 from cases.workflow import FIRST_STATE
 from core import duties
+from core.language import in_site_language
 from core.models import Duty
 from core.notifications import notify
 from core.working_days import add_working_days

@@ -19,8 +19,9 @@ from cases.models import (
     ServiceKind,
 )
 from cases.opening import open_case
-from cases.timeline import add_entry, in_site_language
+from cases.timeline import add_entry
 from cases.workflow import move_case, next_states
+from core.language import in_site_language
 from core.notifications import notify
 from counseling.models import Channel
 

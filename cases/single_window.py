@@ -10,7 +10,7 @@ from agencies.models import Agency
 from cases import access
 from cases.models import CaseKind, Contact, ContactChannel, ContactOutcome, Origin
 from cases.opening import open_case
-from cases.timeline import in_site_language
+from core.language import in_site_language
 from counseling.models import Channel
 
 BOOKING_CHANNEL = {ContactChannel.HOTLINE: Channel.PHONE, ContactChannel.EMAIL: Channel.EMAIL,

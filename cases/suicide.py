@@ -21,8 +21,9 @@ from agencies.roles import Role
 from cases import access
 from cases.follow_ups import follow_up_holder
 from cases.models import EntryKind, SuicideReport
-from cases.timeline import add_entry, in_site_language
+from cases.timeline import add_entry
 from core import duties
+from core.language import in_site_language
 from core.models import EscalationTarget
 from core.notifications import notify
 

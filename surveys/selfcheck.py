@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import CareTeam
 from core import duties
+from core.language import in_site_language
 from core.models import DutyState
 from core.working_days import add_working_days
 from eap_portal.rocdates import TAIPEI, roc_year
@@ -130,13 +131,6 @@ def take_self_check(employee, *, ratings, star, by, on=None):
 
 # --- Accepting contact ----------------------------------------------------------------------------
 
-def _site_language(text):
-    # Duties are read by the care team: their title and note are written in the portal's language,
-    # whatever language the employee reads the portal in.
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(text)
-
-
 def _note(score, urgent):
     with translation.override(settings.LANGUAGE_CODE):
         lines = [gettext("The person accepted contact by the care team after a self-check."),
@@ -153,7 +147,7 @@ def _route(screening, *, kind, title, due_at, remind_before, escalate_after, urg
         raise NoCareTeam
     try:
         return duties.create_duty(
-            kind=kind, title=_site_language(title), due_at=due_at, team=team, person=screening.employee,
+            kind=kind, title=in_site_language(title), due_at=due_at, team=team, person=screening.employee,
             subject=screening, remind_before=remind_before, escalate_after=escalate_after, urgent=urgent,
             note=_note(score_of(screening), urgent))
     except duties.NoOneToAssign as error:
@@ -212,7 +206,7 @@ def contact_now(screening, *, share_answers=False, by, now=None):
                         due_at=now + URGENT_WITHIN, remind_before=datetime.timedelta(hours=1),
                         escalate_after=datetime.timedelta(0), urgent=True)
         if current is not None and current.state == DutyState.OPEN:
-            duties.cancel_duty(current, reason=_site_language(_("Replaced by an urgent request to be contacted.")))
+            duties.cancel_duty(current, reason=in_site_language(_("Replaced by an urgent request to be contacted.")))
         screening.duty = urgent
         screening.contact_accepted_at = screening.contact_accepted_at or now
     _share(screening, share_answers, now)
