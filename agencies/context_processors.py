@@ -27,6 +27,8 @@ def portal(request):
         "portal_is_single_window": lambda: _cases_access().is_single_window(user),
         "portal_refers": lambda: bool(getattr(access.own_employee(user), "is_supervisor", False)),
         "portal_is_safety_health": lambda: access.has_role(user, Role.SAFETY_HEALTH),
+        "portal_keeps_courses": lambda: _courses_access().is_course_keeper(user),
+        "portal_reads_course_reports": lambda: _courses_access().reads_course_reports(user),
     }
 
 
@@ -34,3 +36,9 @@ def _cases_access():
     from cases import access as cases_access
 
     return cases_access
+
+
+def _courses_access():
+    from courses import access as courses_access
+
+    return courses_access

@@ -25,6 +25,8 @@ app.conf.beat_schedule = {
     "apply-absences": {"task": "core.apply_absences", "schedule": timedelta(minutes=30)},
     # Counseling: the day-before reminder of every scheduled session (once each, by its key).
     "remind-sessions-tomorrow": {"task": "counseling.remind_sessions_tomorrow", "schedule": timedelta(hours=1)},
+    # Courses: the reminder two days before each session to those holding a seat (once each, by its key).
+    "remind-course-sessions": {"task": "courses.remind_sessions", "schedule": timedelta(hours=1)},
     # Surveys: one reminder to whoever has not answered an identified survey in its last days.
     "remind-unanswered-surveys": {"task": "surveys.remind_unanswered", "schedule": timedelta(hours=6)},
     # Anonymous answers held back for mixing are written out once their survey has closed.

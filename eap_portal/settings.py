@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "counseling",
     "surveys",
     "cases",
+    "courses",
 ]
 
 MIDDLEWARE = [

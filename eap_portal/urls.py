@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("counseling.urls")),
     path("", include("surveys.urls")),
     path("", include("cases.urls")),
+    path("", include("courses.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

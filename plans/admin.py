@@ -72,8 +72,13 @@ class PlanForm(forms.ModelForm):
 
 
 class NextYearForm(forms.Form):
-    parts = forms.MultipleChoiceField(label=_("Copy these parts"), choices=list(services.COPYABLE_PARTS.items()),
-                                      widget=forms.CheckboxSelectMultiple, initial=list(services.COPYABLE_PARTS))
+    # Read when the form is built: apps add their parts in ready(), after this module is imported.
+    parts = forms.MultipleChoiceField(label=_("Copy these parts"), widget=forms.CheckboxSelectMultiple,
+                                      choices=lambda: list(services.COPYABLE_PARTS.items()))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parts"].initial = list(services.COPYABLE_PARTS)
 
 
 @admin.register(Plan)

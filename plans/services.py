@@ -66,6 +66,14 @@ COPYABLE_PARTS = {
     "directory": _("Resource directory"),
     "taxonomy": _("Problem categories"),
 }
+# Parts other apps keep (the course catalogue's structure): key → copier(old_plan, new_plan).
+PART_COPIERS = {}
+
+
+def register_copyable_part(key, label, copier):
+    """An app's part of a plan that a new year may copy; called from the app's ready()."""
+    COPYABLE_PARTS.setdefault(key, label)
+    PART_COPIERS.setdefault(key, copier)
 
 
 @transaction.atomic
@@ -115,6 +123,9 @@ def start_next_year(plan, *, parts, by, year=None, owner=None):
     if "taxonomy" in parts:
         for category in plan.problem_categories.all():
             _copy(category, plan=new)
+    for key, copier in PART_COPIERS.items():
+        if key in parts:
+            copier(plan, new)
     return new
 
 

@@ -184,7 +184,8 @@ class SurveyAdmin(ScopedModelAdmin):
     inlines = [QuestionInline]
     fieldsets = [
         (None, {"fields": ["title", "kind", "introduction", "anonymous", "owner", "plan"]}),
-        (_("Audience"), {"fields": ["audience_plan", "audience_agency", "audience_segments", "respondent"],
+        (_("Audience"), {"fields": ["audience_plan", "audience_agency", "audience_segments", "respondent",
+                                    "invited_people"],
                          "description": _("Everyone covered by a plan, an agency and the agencies below it, or both; "
                                           "with neither, everyone in the agency that runs the survey. Segments "
                                           "narrow the audience.")}),
@@ -213,6 +214,13 @@ class SurveyAdmin(ScopedModelAdmin):
         employee = getattr(user, "employee", None)
         return str(employee) if employee else user.username
 
+    @admin.display(description=_("only the people invited"))
+    def invited_people(self, survey):
+        # A course session's satisfaction survey is for its attendees alone, whatever the fields above say.
+        if survey is None or not survey.invited_only:
+            return "—"
+        return _("Yes: only the people invited (a course session's attendees) may answer.")
+
     @admin.display(description=_("answers so far"))
     def answers_so_far(self, survey):
         if survey is None or survey.pk is None:
@@ -225,7 +233,7 @@ class SurveyAdmin(ScopedModelAdmin):
         return "0"
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["answers_so_far"]
+        fields = ["answers_so_far", "invited_people"]
         if is_locked(obj):
             fields += LOCKED_ONCE_ANSWERED
         return fields

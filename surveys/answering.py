@@ -1,15 +1,19 @@
 """Answering surveys (DOMAIN §7): who a survey is for, answering once, anonymity, reminders.
 
-Audience. A survey sent to one named respondent is for that person alone. Otherwise it is for the
-current staff covered by its audience plan and/or in its audience agency's subtree (with neither,
-the owner agency's subtree), narrowed to the roster-derived segments it names. `audience_includes`
-decides for one person; `audience_employees` is the same rule as a database filter, for reminders.
+Audience. A survey sent to one named respondent is for that person alone; a survey for invited
+people only (a course session's satisfaction survey) is for those invite_to_survey invited, each
+recorded by a Participation not yet answered. Otherwise it is for the current staff covered by its
+audience plan and/or in its audience agency's subtree (with neither, the owner agency's subtree),
+narrowed to the roster-derived segments it names. `audience_includes` decides for one person;
+`audience_employees` is the same rule as a database filter, for reminders.
 
 Anonymous means unlinkable. An anonymous answer is a Response with no user, a random (UUID) id, the
 day only and the respondent's first-level agency; a Participation records only that the person
 answered (so that they answer once) and carries no answer, no time and nothing in common with the
 Response but the survey. The Participation is written first, whatever the answers, so not even
-the order of the writes depends on them.
+the order of the writes depends on them. An invitation is that same Participation written earlier,
+not yet answered: it tells who was asked, which the inviting service knew already (who attended),
+and turns into "answered" without touching anything else.
 """
 import datetime
 import secrets
@@ -63,6 +67,8 @@ def audience_includes(survey, employee, day=None):
     day = day or timezone.localdate()
     if survey.named_respondent_id:
         return survey.named_respondent_id == employee.user_id
+    if survey.invited_only:
+        return Participation.objects.filter(survey=survey, user=employee.user_id).exists()
     if not employee.is_current(day):
         return False
     if survey.audience_plan_id and not _covered_by_plan(employee, survey.audience_plan):
@@ -95,6 +101,8 @@ def audience_employees(survey, day=None):
     day = day or timezone.localdate()
     if survey.named_respondent_id:
         return Employee.objects.filter(user_id=survey.named_respondent_id)
+    if survey.invited_only:
+        return Employee.objects.filter(user_id__in=Participation.objects.filter(survey=survey).values("user_id"))
     people = Employee.objects.current(day)
     if survey.audience_plan_id:
         people = people.filter(_plan_audience_q(survey.audience_plan))
@@ -117,7 +125,9 @@ def respondent_surveys(employee):
     audience = ((Q(audience_agency__isnull=True) | Q(audience_agency_id__in=ancestors))
                 & (Q(audience_plan__isnull=True) | Q(audience_plan__owner_id__in=ancestors))
                 & (Q(audience_agency__isnull=False) | Q(audience_plan__isnull=False) | Q(owner_id__in=ancestors)))
-    return Survey.objects.filter(Q(named_respondent=employee.user_id) | (Q(named_respondent__isnull=True) & audience))
+    invited = Q(invited_only=True, pk__in=Participation.objects.filter(user=employee.user_id).values("survey_id"))
+    return Survey.objects.filter(Q(named_respondent=employee.user_id) | invited
+                                 | (Q(named_respondent__isnull=True, invited_only=False) & audience))
 
 
 def has_answered(survey, user):
@@ -274,13 +284,16 @@ def mix_batch():
 
 
 def _shuffled(items):
-    """A random order that is never the order they came in (when there is another order)."""
-    shuffled = list(items)
-    while len(shuffled) > 1:
-        secrets.SystemRandom().shuffle(shuffled)
-        if shuffled != list(items):
+    """A random order that is never the order they came in (when there is another order). The
+    positions are shuffled, not the items: equal items (the same answers on the same day from the
+    same bureau) would otherwise never compare as a new order, and the loop would never end."""
+    items = list(items)
+    order = list(range(len(items)))
+    while len(order) > 1:
+        secrets.SystemRandom().shuffle(order)
+        if order != sorted(order):
             break
-    return shuffled
+    return [items[position] for position in order]
 
 
 def flush_pending(survey, final=False):
@@ -345,6 +358,24 @@ def send_survey_to(survey, user):
         if not participation.answered:
             notify(user, kind="survey_invitation", key=f"survey:{survey.pk}:invitation:{user.pk}", link=_link(survey))
     return participation
+
+
+def invite_to_survey(survey, users):
+    """Invite people to a survey for invited people only: for each, a Participation not yet answered
+    and one neutral notification. Idempotent: inviting someone again changes nothing and sends
+    nothing. Returns the users invited by this call."""
+    if not survey.invited_only:
+        raise ValueError("invite_to_survey() is for a survey for invited people only: set invited_only on it.")
+    invited = []
+    with transaction.atomic():
+        for user in users:
+            participation, created = Participation.objects.get_or_create(survey=survey, user=user)
+            if created:
+                invited.append(user)
+            if not participation.answered:
+                notify(user, kind="survey_invitation", key=f"survey:{survey.pk}:invitation:{user.pk}",
+                       link=_link(survey))
+    return invited
 
 
 def reminder_window(survey):

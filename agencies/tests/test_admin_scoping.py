@@ -45,6 +45,7 @@ from agencies.models import (
 )
 from agencies.roles import Role
 from core.models import DayException
+from courses.models import Course, CourseSeries, TopicCategory
 from eap_portal.rocdates import format_roc_date
 from plans.models import Amendment, Contract, Plan, Provider
 from surveys.models import Survey
@@ -98,6 +99,36 @@ def providers_of_b(cast):
 def spare_provider():
     """A provider without a contract yet, for a new contract of A's plan."""
     return Provider.objects.get_or_create(name="丙諮商所")[0]
+
+
+def course_of(cast, side):
+    """A course that agency `side` runs in its own plan."""
+    topic = {"a": "甲局紓壓研習班", "b": "乙區紓壓研習班"}[side]
+    return Course.objects.get_or_create(topic=topic, defaults={
+        "plan": getattr(cast, f"{side}_plan"), "agency": getattr(cast, side), "facet": "health"})[0]
+
+
+def series_of(cast, side):
+    name = {"a": "甲局樂活職場", "b": "乙區樂活職場"}[side]
+    return CourseSeries.objects.get_or_create(plan=getattr(cast, f"{side}_plan"), name=name,
+                                              defaults={"facet": "health"})[0]
+
+
+def category_of(cast, side):
+    name = {"a": "甲局身心健康", "b": "乙區身心健康"}[side]
+    return TopicCategory.objects.get_or_create(plan=getattr(cast, f"{side}_plan"), facet="health", name=name)[0]
+
+
+def series_in_b(cast):
+    """B's series, one made if B has none yet, so that "offers nothing of B" on a course form
+    cannot hold merely because B has no series (likewise categories_in_b)."""
+    series_of(cast, "b")
+    return CourseSeries.objects.filter(plan__in=plans_of_b(cast))
+
+
+def categories_in_b(cast):
+    category_of(cast, "b")
+    return TopicCategory.objects.filter(plan__in=plans_of_b(cast))
 
 
 @dataclass(frozen=True)
@@ -254,6 +285,45 @@ SAMPLES = {
                 "plan": lambda c: {"plan": c.b_plan.pk},
                 "respondent": lambda c: {"respondent": c.b_supervisor.employee_number}},
         move_out=lambda obj, c: Survey.objects.filter(pk=obj.pk).update(owner=c.b),
+    ),
+    # Courses: the agency's EAP officer and HR staff keep the courses their subtree runs.
+    Course: Sample(
+        of_a=lambda c: course_of(c, "a"),
+        of_b=lambda c: course_of(c, "b"),
+        in_b=lambda c: Course.objects.filter(agency__path__startswith=c.b.path),
+        label=lambda obj: obj.topic,
+        edit={"purpose": "改過的課程目的"},
+        add=lambda c: {"plan": c.a_plan.pk, "agency": c.a.pk, "facet": "health", "topic": "甲局新開課程",
+                       "format": "in_person", "planned_sessions": "1"},
+        into_b={"agency": lambda c: {"agency": c.b.pk},
+                "plan": lambda c: {"plan": c.b_plan.pk},
+                "series": lambda c: {"series": series_of(c, "b").pk},
+                "category": lambda c: {"category": category_of(c, "b").pk},
+                "audience_agencies": lambda c: {"audience_agencies": [c.b.pk]}},
+        move_out=lambda obj, c: Course.objects.filter(pk=obj.pk).update(plan=c.b_plan, agency=c.b),
+    ),
+    # The plan's series and topic categories (with their targets): city HR keep them with the plan.
+    CourseSeries: Sample(
+        of_a=lambda c: series_of(c, "a"),
+        of_b=lambda c: series_of(c, "b"),
+        in_b=series_in_b,
+        label=lambda obj: obj.name,
+        edit={"order": "3"},
+        add=lambda c: {"plan": c.a_plan.pk, "name": "甲局新系列", "facet": "life", "order": "1"},
+        move_out=move_onto_b_plan,
+        keeper=lambda c: c.city_hr,
+        officer_may_change=False,
+    ),
+    TopicCategory: Sample(
+        of_a=lambda c: category_of(c, "a"),
+        of_b=lambda c: category_of(c, "b"),
+        in_b=categories_in_b,
+        label=lambda obj: obj.name,
+        edit={"goals": "改過的課程目標"},
+        add=lambda c: {"plan": c.a_plan.pk, "facet": "work", "name": "甲局新授課類別", "order": "1"},
+        move_out=move_onto_b_plan,
+        keeper=lambda c: c.city_hr,
+        officer_may_change=False,
     ),
     # Not admin models, but offered as choices on the care-team forms: what of them lies in B.
     get_user_model(): Sample(
@@ -956,6 +1026,8 @@ PLANS_OF = {  # cast -> what A's officer sees of each plans model
     Amendment: lambda c: {c.a_amendment.pk},
     Provider: lambda c: {c.a_provider.pk},
     Contract: lambda c: {c.a_contract.pk},
+    CourseSeries: lambda c: {series_of(c, "a").pk},
+    TopicCategory: lambda c: {category_of(c, "a").pk},
 }
 
 
@@ -967,9 +1039,10 @@ def test_plans_models_are_all_view_only_for_the_officer_of_a():
 def test_officer_and_agency_hr_of_a_see_the_plans_of_a_and_the_city_and_what_hangs_on_them(people, city_hr, who):
     client = client_for(getattr(people, who))
     for model, seen in PLANS_OF.items():
+        sample(model).of_a(people)
+        b = sample(model).of_b(people)  # B's exists while A's officer lists
         _, pks = listed(client, model)
         assert pks == seen(people), model_id(model)
-        b = sample(model).of_b(people)
         assert answer(client.get(url(model, "change", b.pk))) == answer(client.get(url(model, "change", MISSING_PK)))
         # Control: city HR lists B's as well.
         assert pks | {b.pk} <= listed(city_hr, model)[1]

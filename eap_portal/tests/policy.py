@@ -145,7 +145,8 @@ POLICY = {
     "admin/r/<path:content_type_id>/<path:object_id>/": Row(objects="admin_shortcut", own=admin_only(404),
                                                             other=admin_only(404), post_own=admin_only(404),
                                                             post_other=admin_only(404)),
-    "admin/^(?P<app_label>core|agencies|plans|surveys)/$": Row(get=admin_only(), post=admin_only(), kwargs={"app_label": "plans"}),
+    "admin/^(?P<app_label>core|agencies|plans|surveys|courses)/$": Row(get=admin_only(), post=admin_only(),
+                                                                      kwargs={"app_label": "plans"}),
     "admin/(?P<url>.*)$": Row(get=admin_only(404), post=admin_only(404), kwargs={"url": "no-such-page/"}),
 }
 
@@ -163,14 +164,18 @@ _EDITORS = {"agency": {"eap_officer", "city_hr"}, "employee": HR, "roleassignmen
             # Declared days off: city HR for the city, each EAP officer for their subtree.
             "dayexception": {"eap_officer", "city_hr"},
             # Surveys: city HR for the city, each EAP officer for their subtree; agency HR look.
-            "survey": {"eap_officer", "city_hr"}}
+            "survey": {"eap_officer", "city_hr"},
+            # Courses: the HR of the agency that runs one keep it; the plan's series and topic
+            # categories (with their targets) are plan data, kept by city HR.
+            "course": HR, "courseseries": {"city_hr"}, "topiccategory": {"city_hr"}}
 _VIEWERS = {model: HR for model in _EDITORS}
 _DELETERS = {model: set() for model in _EDITORS} | {"roleassignment": {"eap_officer", "city_hr"}}
 # Whose view of agency B's object is the admin's "not found" (a B object outside their subtree).
 _BLIND_TO_B = {model: {"eap_officer", "agency_hr"} for model in _EDITORS}
 _APP = {"agency": "agencies", "employee": "agencies", "roleassignment": "agencies", "careteam": "agencies",
         "training": "agencies", "plan": "plans", "dayexception": "core",
-        "amendment": "plans", "provider": "plans", "contract": "plans", "survey": "surveys"}
+        "amendment": "plans", "provider": "plans", "contract": "plans", "survey": "surveys",
+        "course": "courses", "courseseries": "courses", "topiccategory": "courses"}
 
 
 def _admin_model_rows(model):
@@ -220,10 +225,12 @@ for _model in _EDITORS:
 
 def _merge_app_rows():
     # Apps with many pages keep their rows beside their tests; they are part of this one table.
-    from counseling.tests.policy_rows import ROWS as COUNSELING_ROWS
-    from surveys.tests.policy_rows import ROWS as SURVEYS_ROWS
     from cases.tests.policy_rows import ROWS as CASES_ROWS
+    from counseling.tests.policy_rows import ROWS as COUNSELING_ROWS
+    from courses.tests.policy_rows import ROWS as COURSES_ROWS
+    from surveys.tests.policy_rows import ROWS as SURVEYS_ROWS
 
     POLICY.update(COUNSELING_ROWS)
     POLICY.update(SURVEYS_ROWS)
     POLICY.update(CASES_ROWS)
+    POLICY.update(COURSES_ROWS)

@@ -15,6 +15,8 @@ from core.models import DayException
 from counseling.tests.policy_objects import OBJECTS as COUNSELING_OBJECTS
 from surveys.tests.policy_rows import OBJECTS as SURVEYS_OBJECTS
 from cases.tests.policy_rows import OBJECTS as CASES_OBJECTS
+from courses.tests.policy_objects import ADMIN_OBJECTS as COURSES_ADMIN_OBJECTS
+from courses.tests.policy_rows import OBJECTS as COURSES_OBJECTS
 from eap_portal.tests.policy import POLICY, ROLES, _merge_app_rows
 
 _merge_app_rows()
@@ -86,6 +88,7 @@ OBJECTS = {
     **COUNSELING_OBJECTS,
     **SURVEYS_OBJECTS,
     **CASES_OBJECTS,
+    **COURSES_OBJECTS,
     "employee": lambda cast, side: {"pk": getattr(cast, f"{side}_employee").pk},
     "agency": lambda cast, side: {"pk": getattr(cast, side).pk},
 }
@@ -103,6 +106,7 @@ ADMIN_OBJECTS = {
     "dayexception": lambda cast, side: DayException.objects.get_or_create(
         day=datetime.date(2025, 7, 29), agency=getattr(cast, side), defaults={"reason": "颱風停班"})[0],
     "survey": lambda cast, side: _admin_survey(cast, side),
+    **COURSES_ADMIN_OBJECTS,
 }
 
 

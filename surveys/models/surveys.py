@@ -1,7 +1,7 @@
 """Surveys (DOMAIN §7). A survey has questions, an audience and open and close dates. Anonymous
 means unlinkable: a Response carries no user, a random id, and only the day; a Participation says
-that someone answered (so they answer once) and carries no answer, no time and nothing in common
-with the response that could pair them."""
+that someone was invited or answered (so they answer once) and carries no answer, no time and
+nothing in common with the response that could pair them."""
 import uuid
 
 from django.conf import settings
@@ -52,6 +52,10 @@ class Survey(models.Model):
     audience_segments = models.JSONField(_("only these segments"), default=list, blank=True)
     named_respondent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent to one person"), null=True,
                                          blank=True, on_delete=models.PROTECT, related_name="+")
+    # The people a service invited (a course session's attendees), each through a Participation
+    # written by surveys.answering.invite_to_survey; the plan, agency and segments then play no part.
+    invited_only = models.BooleanField(_("invited people only"), default=False, editable=False,
+                                       help_text=_("Only the people invited to it may answer."))
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     invite_follow_up = models.BooleanField(
@@ -73,6 +77,8 @@ class Survey(models.Model):
                                    name="counseling_satisfaction_is_anonymous"),
             models.CheckConstraint(condition=Q(anonymous=False) | Q(invite_follow_up=False),
                                    name="follow_up_only_when_identified"),
+            models.CheckConstraint(condition=Q(invited_only=False) | Q(named_respondent__isnull=True),
+                                   name="invited_or_named_not_both"),
         ]
 
     def __str__(self):
@@ -108,7 +114,8 @@ class Question(models.Model):
 
 
 class Participation(models.Model):
-    """That a person answered: nothing else. For anonymous surveys it is the only trace of them."""
+    """That a person was invited, reminded or answered: nothing else. For anonymous surveys it is the
+    only trace of them."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
