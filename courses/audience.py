@@ -3,12 +3,13 @@ words (DOMAIN §5). A course without rules is open to everyone its plan covers."
 from django.utils.translation import gettext as _
 
 from agencies.models import Category
+from plans.services import plan_covers
 
 
 def refusal(course, employee):
     """Why `employee` may not take `course` (a sentence in the user's language), or None."""
     # Staff roles let HR read the plans of their whole subtree; reading a plan is not being covered by it.
-    if not employee.agency.is_within(course.plan.owner):
+    if not plan_covers(course.plan, employee):
         return _("This course belongs to %(owner)s's plan and is for the staff it covers.") % {
             "owner": course.plan.owner.name}
     if course.audience_categories and employee.category not in course.audience_categories:

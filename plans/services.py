@@ -34,6 +34,18 @@ def plans_covering(employee, year):
     return found
 
 
+def plan_covers(plan, employee):
+    """`plans_covering` for one plan, in one cheap question: the city's plan covers its whole tree; an
+    agency's covers its subtree but for the staff of a sub-agency that runs its own plan of that year."""
+    if not employee.agency.is_within(plan.owner):
+        return False
+    if plan.owner.parent_id is None:
+        return True
+    chain = employee.agency.ancestor_ids()
+    nearer = chain[chain.index(plan.owner_id) + 1:]
+    return not nearer or not Plan.objects.filter(year=plan.year, owner_id__in=nearer).exists()
+
+
 def coverage(employee, year, on=None):
     """Each covering plan with whether the employee is eligible under it and why not."""
     on = on or timezone.localdate()

@@ -32,7 +32,7 @@ from agencies.access import own_employee
 from agencies.models import Employee
 from core.notifications import HEADLINES, notify
 from plans.models import Plan
-from plans.services import plans_covering
+from plans.services import plan_covers
 from surveys.models import Answer, Participation, PendingResponse, QuestionKind, Response, Survey
 
 # Neutral lines only (DOMAIN §8): the inbox and the e-mail never say what the survey is about.
@@ -59,7 +59,7 @@ def first_level_agency_id(agency):
 
 
 def _covered_by_plan(employee, plan):
-    return any(covering.pk == plan.pk for covering in plans_covering(employee, plan.year))
+    return plan_covers(plan, employee)
 
 
 def audience_includes(survey, employee, day=None):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.tests.factories import EmployeeFactory
 from core.models import Notification
@@ -100,9 +100,9 @@ def test_closing_with_people_unmarked_says_how_many_and_changes_nothing(cast):
     first = session.enrolments.first()
     first.attended, first.learning_hours = True, Decimal("3")
     first.save()
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         attendance.close_session(session, by=cast.a_eap_officer.user)
-    assert error.value.code == "unmarked" and error.value.messages[0].startswith("2 ")
+    assert error.value.code == "unmarked" and error.value.messages[0].startswith("2 people on the roll")
     session.refresh_from_db()
     assert session.state == SessionState.OPEN and not Survey.objects.exists()
     assert not Notification.objects.filter(kind="survey_invitation").exists()

@@ -17,8 +17,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs besid
 
 PAGES = {
     None: ["/accounts/login/", "/accounts/password_reset/", "/help/urgent/"],
-    "employee": ["/", "/me/", "/help/urgent/", "/accounts/password_change/"],
-    "cityhr": ["/hr/", "/hr/people/", "/hr/people/{employee}/", "/hr/agencies/", "/hr/agencies/{agency}/"],
+    "employee": ["/", "/me/", "/help/urgent/", "/accounts/password_change/", "/courses/", "/courses/{course}/",
+                 "/courses/mine/"],
+    "cityhr": ["/hr/", "/hr/people/", "/hr/people/{employee}/", "/hr/agencies/", "/hr/agencies/{agency}/",
+               "/hr/courses/", "/hr/courses/sessions/{session}/roll/", "/hr/courses/report/", "/hr/courses/targets/"],
 }
 
 
@@ -41,6 +43,13 @@ def test_no_portal_page_scrolls_sideways_at_360_px(live_server, transactional_db
     call_command("load_demo", stdout=open(os.devnull, "w"))
     User = get_user_model()
     employee = User.objects.get(username="employee").employee
+    # The demo's full session (the longest course page) and the session waiting for its roll.
+    from django.utils import timezone
+
+    from courses.models import CourseSession
+
+    full = CourseSession.objects.filter(enrolments__state="waitlisted").first()
+    to_mark = CourseSession.objects.filter(state="open", starts_at__lt=timezone.now()).first()
     too_wide = []
     for username, paths in PAGES.items():
         page.context.clear_cookies()
@@ -51,7 +60,8 @@ def test_no_portal_page_scrolls_sideways_at_360_px(live_server, transactional_db
             cookies.append({"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url})
         page.context.add_cookies(cookies)
         for path in paths:
-            url = live_server.url + path.format(employee=employee.pk, agency=employee.agency_id)
+            url = live_server.url + path.format(employee=employee.pk, agency=employee.agency_id,
+                                                course=full.course_id, session=to_mark.pk)
             response = page.goto(url)
             assert response.status == 200, f"{path} as {username}: {response.status}"
             widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
