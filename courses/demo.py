@@ -50,7 +50,7 @@ CATALOGUE = [
                    (40, 14, 40, "公務人力發展中心 201 教室", SessionState.OPEN)]),
     (Facet.WORK, "樂活職場", "專業知能", "Microsoft Excel 報表統計研習班", CourseFormat.IN_PERSON,
      "本府各機關學校委任職以上公務人員(含職工)", "培養公務同仁應用 Excel 資料處理能力，提升資訊素養與工作效能。", {},
-     "DEMO-CITY", [(-2, 9, 30, "公務人力發展中心電腦教室", SessionState.OPEN)]),
+     "DEMO-SOC", [(-2, 9, 30, "公務人力發展中心電腦教室", SessionState.OPEN)]),
     (Facet.LIFE, "快活人生", "財務諮詢", "退休生活好EASY-退休理財研習班", CourseFormat.IN_PERSON,
      "本府各機關學校公教人員", "妥善規劃退休生活及理財規劃，保障退休老年經濟生活。", {},
      "DEMO-CITY", [(6, 14, 3, "社會局 3 樓大禮堂", SessionState.OPEN)]),

@@ -54,6 +54,8 @@ def cancel_enrolment(enrolment, *, now=None):
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.state == EnrolmentState.CANCELLED:
         raise ValidationError(_("This enrolment is already cancelled."))
+    if session.state == SessionState.CANCELLED:
+        raise ValidationError(_("This session has been cancelled: there is nothing to give up."))
     if session.state == SessionState.CLOSED or now >= session.starts_at:
         raise ValidationError(_("The session has started: it can no longer be cancelled here."))
     had_seat = enrolment.state == EnrolmentState.ENROLLED

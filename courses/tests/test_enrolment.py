@@ -212,6 +212,15 @@ def test_cancelling_twice_is_refused(cast, session):
         cancel_enrolment(mine)
 
 
+def test_a_seat_in_a_session_hr_cancelled_is_kept_as_the_record_and_cannot_be_given_up(cast, session):
+    mine = enrol(cast.a_employee, session)
+    session.state = SessionState.CANCELLED
+    session.save()
+    with pytest.raises(ValidationError):
+        cancel_enrolment(mine)
+    assert states(mine) == [SEATED]
+
+
 def test_cancelling_once_the_session_has_started_is_refused_and_nobody_is_promoted(cast):
     session = CourseSessionFactory(course=CourseFactory(plan=cast.a_plan, agency=cast.a), capacity=1)
     seated, waiting = staff_of_a(cast, 2)

@@ -135,7 +135,7 @@ def course_detail(request, pk):
         live = session.mine is not None and session.mine.state != EnrolmentState.CANCELLED
         session.seated = live and session.mine.state == EnrolmentState.ENROLLED
         session.can_enrol = session.status == "open" and not live and not_for_me is None
-        session.can_cancel = live and session.state != SessionState.CLOSED and now < session.starts_at
+        session.can_cancel = live and session.state == SessionState.OPEN and now < session.starts_at
     return render(request, "courses/course_detail.html", {
         "course": course, "sessions": sessions, "refusal": not_for_me,
         "rules": _audience_rules(course, list(course.audience_agencies.all()))})
