@@ -58,6 +58,22 @@ def enrolments_visible_to(user, queryset):
     return queryset.filter(condition)
 
 
+def courses_reported_to(user, queryset):
+    """The courses whose counts a report reader reads: those run in the subtree where they hold a
+    reading role. Reports show suppressed counts only, never a person."""
+    if not _known(user):
+        return queryset.none()
+    return queryset.filter(subtree_q(user, REPORT_READERS, "agency__path"))
+
+
+def plans_reported_to(user, queryset):
+    """The plans of the reader's own subtree (the targets report): not the city plan for an agency
+    reader, whose courses and attendance are the whole city's."""
+    if not _known(user):
+        return queryset.none()
+    return queryset.visible_to(user).filter(subtree_q(user, REPORT_READERS, "owner__path"))
+
+
 def is_course_keeper(user):
     return _known(user) and (user.is_superuser or has_role(user, *COURSE_KEEPERS))
 

@@ -39,9 +39,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.access import subtree_q
 from core.suppression import TOTAL, TOTAL_LABEL, get_threshold, suppress
-from courses.access import REPORT_READERS
+from courses.access import courses_reported_to, plans_reported_to
 from courses.models import (
     Course,
     CourseFormat,
@@ -99,17 +98,14 @@ def number(value):
     return int(value) if value == value.to_integral_value() else value.normalize()
 
 
-def scope_q(user, path="agency__path"):
-    return subtree_q(user, REPORT_READERS, path)
-
-
 def courses_in_scope(user, year):
-    return Course.objects.filter(scope_q(user), plan__year=year)
+    return courses_reported_to(user, Course.objects.filter(plan__year=year))
 
 
 def report_years(user):
     """The plan years with courses in the reader's scope, and this year, newest first."""
-    years = set(Course.objects.filter(scope_q(user)).values_list("plan__year", flat=True).distinct().order_by())
+    years = set(courses_reported_to(user, Course.objects.all()).values_list("plan__year", flat=True)
+                .distinct().order_by())
     return sorted(years | {current_roc_year()}, reverse=True)
 
 
@@ -117,8 +113,8 @@ def offered_plans(user):
     """The plans whose targets report the reader may read: plans of their own subtree (the keepers'
     subtree of courses.access; the city plan for city HR and reviewers) that have targets or courses.
     An agency reader does not get the city plan: its courses and attendance are the whole city's."""
-    in_scope = Course.objects.filter(scope_q(user)).values("plan")
-    return (Plan.objects.visible_to(user).filter(scope_q(user, "owner__path"))
+    in_scope = courses_reported_to(user, Course.objects.all()).values("plan")
+    return (plans_reported_to(user, Plan.objects.all())
             .filter(Q(pk__in=CourseTarget.objects.values("plan")) | Q(pk__in=in_scope))
             .select_related("owner").order_by("-year", "owner__path"))
 
