@@ -238,3 +238,37 @@ def exclude_recused(queryset, user, *, subject_field, respondents_field=None):
         recused_for = subordinate_ids(employee) | {employee.pk}
         queryset = queryset.exclude(**{f"{respondents_field}__in": recused_for})
     return queryset
+
+
+# --- Roster imports and accounts (issue 10) -----------------------------------------
+
+# Who imports rosters and prints activation codes: an agency's EAP officer for their subtree,
+# city HR for the whole city. Other HR staff read the roster but do not load or open accounts.
+ROSTER_IMPORTERS = frozenset({Role.EAP_OFFICER, Role.CITY_HR})
+ACCOUNT_KEEPERS = ROSTER_IMPORTERS
+
+
+def agencies_importable_by(user, queryset):
+    """The agencies whose roster this user may load (their subtree)."""
+    if not _known(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(subtree_q(user, ROSTER_IMPORTERS, "path"))
+
+
+def roster_imports_visible_to(user, queryset):
+    if not _known(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(subtree_q(user, ROSTER_IMPORTERS, "agency__path"))
+
+
+def employees_with_accounts_kept_by(user, queryset):
+    """The people whose activation codes this user may print: staff of their subtree."""
+    if not _known(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(subtree_q(user, ACCOUNT_KEEPERS, "agency__path"))
