@@ -21,6 +21,7 @@ def portal(request):
         "portal_reads_statistics": lambda: access.has_role(user, *STATISTICS_READERS),
         "portal_reconciles": lambda: access.has_role(user, Role.EAP_OFFICER, Role.CITY_HR),
         "portal_is_provider": lambda: is_provider_staff(user),
+        "portal_imports_roster": lambda: access.has_role(user, *access.ROSTER_IMPORTERS),
         "portal_requests_groups": lambda: access.has_role(user, Role.EAP_OFFICER),
         "portal_on_care_team": lambda: core_access.current_positions(user, list(Position)).exists(),
         "portal_works_on_cases": lambda: _cases_access().works_on_cases(user),

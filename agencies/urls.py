@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agencies import emergency, views
+from agencies import account_views, emergency, roster_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,17 @@ urlpatterns = [
     path("hr/", views.hr_home, name="hr_home"),
     path("hr/people/", views.people_list, name="people_list"),
     path("hr/people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("hr/people/<int:pk>/activation-code/", account_views.print_person_code, name="print_person_code"),
+    path("hr/people/activation-codes/", account_views.activation_codes, name="activation_codes"),
+    # Public; listed before django.contrib.auth.urls, which eap_portal/urls.py mounts at accounts/.
+    path("accounts/activate/", account_views.activate_account, name="activate_account"),
+    # Roster imports: upload, preview with row errors, then commit all or nothing (issue 10).
+    path("hr/roster/", roster_views.import_list, name="roster_imports"),
+    path("hr/roster/template.csv", roster_views.import_template, name="roster_template"),
+    path("hr/roster/<int:pk>/", roster_views.import_detail, name="roster_import_detail"),
+    path("hr/roster/<int:pk>/errors.csv", roster_views.import_errors_csv, name="roster_import_errors"),
+    path("hr/roster/<int:pk>/commit/", roster_views.import_commit, name="roster_import_commit"),
+    path("hr/roster/<int:pk>/discard/", roster_views.import_discard, name="roster_import_discard"),
     path("hr/agencies/", views.agency_list, name="agency_list"),
     path("hr/agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
 ]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from agencies import access
+from agencies.account_views import account_context
 from agencies.attention import needs_attention
 from agencies.care_teams import care_contacts_for
 from agencies.decorators import role_required
@@ -62,6 +63,8 @@ def person_detail(request, pk):
         "person": person,
         "segments": person.segments(),
         "can_edit": Employee.objects.editable_by(request.user).filter(pk=pk).exists(),
+        "roster_changes": person.roster_changes.select_related("from_agency", "to_agency")[:50],
+        **account_context(request.user, person),
     })
 
 

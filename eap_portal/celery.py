@@ -31,6 +31,9 @@ app.conf.beat_schedule = {
     "remind-unanswered-surveys": {"task": "surveys.remind_unanswered", "schedule": timedelta(hours=6)},
     # Anonymous answers held back for mixing are written out once their survey has closed.
     "flush-closed-surveys": {"task": "surveys.flush_closed_surveys", "schedule": timedelta(hours=6)},
+    # Roster imports previewed but never confirmed are dropped with their staged rows after two days.
+    "discard-stale-roster-imports": {"task": "agencies.discard_stale_roster_imports",
+                                     "schedule": timedelta(hours=6)},
     # E-mails whose task was lost (a worker restart) are queued again; sending is idempotent.
     "resend-stale-emails": {"task": "core.resend_stale_emails", "schedule": timedelta(minutes=10)},
 }

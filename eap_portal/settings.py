@@ -9,7 +9,9 @@
 The helpers below refuse junk values instead of guessing, so a typo in a deployment
 fails at start-up rather than at three in the morning.
 """
+import ipaddress
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +39,19 @@ def env_bool(name, default=False):
     if value in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name} must be one of {sorted(_TRUE | _FALSE)}, not {raw!r}")
+
+
+def env_int(name, default, minimum=None):
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more, not {value}")
+    return value
 
 
 def env_list(name, default=()):
@@ -118,6 +133,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A city's single sign-on proxy (EAP_SSO_HEADER); does nothing unless configured.
+    "agencies.sso.EmployeeHeaderMiddleware",
     # Logged in by default: public views are marked with @login_not_required where defined.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Sensitive writes name their actor: the signed-in user, from their address.
@@ -195,6 +212,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Signs in the person a trusted SSO proxy names; answers nothing while EAP_SSO_HEADER is empty.
+    "agencies.sso.EmployeeNumberBackend",
 ]
 # Lock a user name from one address after repeated failures, for a while. Never by address
 # alone: a whole office signs in from one address.
@@ -210,6 +229,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# --- Accounts without e-mail and single sign-on (issue 10) ---------------------------
+# HR prints one-time activation codes (agencies.activation); each works once, for this many days.
+EAP_ACTIVATION_CODE_DAYS = env_int("EAP_ACTIVATION_CODE_DAYS", 14, minimum=1)
+# Single sign-on (agencies.sso): the request.META key in which the city's SSO proxy passes the
+# signed-in person's employee number, e.g. HTTP_X_EMPLOYEE_NUMBER for an "X-Employee-Number"
+# header. Empty: off. EAP_SSO_TRUSTED_PROXIES lists the proxy addresses (REMOTE_ADDR) whose header
+# is believed; empty believes any address, which is safe only if every request passes through a
+# proxy that removes the header from what browsers send.
+EAP_SSO_HEADER = env_str("EAP_SSO_HEADER")
+if EAP_SSO_HEADER and not re.fullmatch(r"[A-Z][A-Z0-9_]*", EAP_SSO_HEADER):
+    raise ImproperlyConfigured(f"EAP_SSO_HEADER must be a request.META key such as HTTP_X_EMPLOYEE_NUMBER, "
+                               f"not {EAP_SSO_HEADER!r}")
+EAP_SSO_TRUSTED_PROXIES = env_list("EAP_SSO_TRUSTED_PROXIES")
+for _address in EAP_SSO_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_address(_address)
+    except ValueError:
+        raise ImproperlyConfigured(f"EAP_SSO_TRUSTED_PROXIES must list IP addresses, not {_address!r}") from None
 
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = "zh-hant"

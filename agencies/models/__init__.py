@@ -8,6 +8,7 @@ from .roster import ChangeKind, EmployeeChange, ImportState, RosterImport
 
 __all__ = [
     "ActivationCode", "ChangeKind", "EmployeeChange", "ImportState", "RosterImport",
-    "Agency", "AgencyKind", "AgencyVersion", "CareTeam", "CareTeamMember", "Position", "ReviewMeeting", "Training", "Category", "EmergencyContact", "Employee", "Gender", "RankSeries",
+    "Agency", "AgencyKind", "AgencyVersion", "CareTeam", "CareTeamMember", "Position", "ReviewMeeting", "Training",
+    "Category", "EmergencyContact", "Employee", "Gender", "RankSeries",
     "RoleAssignment", "Segment",
 ]

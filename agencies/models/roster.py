@@ -55,6 +55,8 @@ class RosterImport(models.Model):
     transferred = models.PositiveIntegerField(_("transferred"), default=0)
     deactivated = models.PositiveIntegerField(_("leavers"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    # The first rows of each kind of change, for the preview page (names and numbers, no ID numbers).
+    preview = models.JSONField(default=dict, blank=True, editable=False)
     committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="+")
     committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
@@ -81,6 +83,17 @@ class RosterImport(models.Model):
     @property
     def changes(self):
         return self.created + self.updated + self.transferred + self.deactivated
+
+
+def field_label(name):
+    """A roster field's name for people (changes record field names, never values)."""
+    from agencies.models.employee import Employee
+
+    if name == "email":
+        return _("e-mail")
+    if name == "national_id_hash":
+        return _("national ID number")
+    return str(Employee._meta.get_field(name.removesuffix("_id")).verbose_name)
 
 
 class ChangeKind(models.TextChoices):
@@ -114,3 +127,7 @@ class EmployeeChange(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+    @property
+    def field_labels(self):
+        return [field_label(name) for name in self.fields if name not in {"agency_id", "agency_since"}]

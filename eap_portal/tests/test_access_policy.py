@@ -11,13 +11,14 @@ from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
 from agencies.models import RoleAssignment
+from agencies.tests.policy_rows import OBJECTS as AGENCIES_OBJECTS
+from cases.tests.policy_rows import OBJECTS as CASES_OBJECTS
 from core.models import DayException
 from counseling.tests.policy_objects import OBJECTS as COUNSELING_OBJECTS
-from surveys.tests.policy_rows import OBJECTS as SURVEYS_OBJECTS
-from cases.tests.policy_rows import OBJECTS as CASES_OBJECTS
 from courses.tests.policy_objects import ADMIN_OBJECTS as COURSES_ADMIN_OBJECTS
 from courses.tests.policy_rows import OBJECTS as COURSES_OBJECTS
 from eap_portal.tests.policy import POLICY, ROLES, _merge_app_rows
+from surveys.tests.policy_rows import OBJECTS as SURVEYS_OBJECTS
 
 _merge_app_rows()
 
@@ -85,6 +86,7 @@ OBJECTS = {
     "absence": lambda cast, side: {"pk": _absence(cast, side).pk},
     "notification": lambda cast, side: {"pk": _notification(cast, side).pk},
     "failed_notification": lambda cast, side: {"pk": _notification(cast, side, failed=True).pk},
+    **AGENCIES_OBJECTS,
     **COUNSELING_OBJECTS,
     **SURVEYS_OBJECTS,
     **CASES_OBJECTS,

@@ -40,6 +40,8 @@ class Command(BaseCommand):
             except ModuleNotFoundError as error:
                 if error.name != f"{app.name}.demo":
                     raise
+        # Last of all: the roster imports move people the other demos have built (a transfer with a case).
+        yield importlib.import_module("agencies.roster.demo")
 
     def print_logins(self, demo):
         self.stdout.write(self.style.SUCCESS("示範資料已就緒 / demo data ready"))
