@@ -139,6 +139,11 @@ class AssignForm(forms.Form):
         self.fields["user"].queryset = users
 
 
+class HandOverForm(forms.Form):
+    reason = forms.CharField(label=_("Note for the timeline"), max_length=300, required=False,
+                             help_text=_("For example, what the two EAP officers agreed. No case details."))
+
+
 class AssessmentForm(forms.Form):
     assessment = text_field(_("Assessment: the problem, the need, the type of help judged"), rows=4)
 

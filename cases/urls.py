@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/<int:pk>/", case_pages.case_detail, name="case_detail"),
     path("cases/<int:pk>/move/", case_actions.move, name="case_move"),
     path("cases/<int:pk>/assign/", case_actions.assign, name="case_assign"),
+    path("cases/<int:pk>/hand-over/", case_actions.hand_over_case, name="case_hand_over_to_team"),
     path("cases/assignments/<int:pk>/end/", case_actions.end_assignment, name="case_assignment_end"),
     path("cases/<int:pk>/assessment/", case_actions.assessment, name="case_assessment"),
     path("cases/<int:pk>/services/", case_actions.arrange_service, name="case_service"),

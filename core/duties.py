@@ -147,6 +147,23 @@ def assign_duty(duty, member_user, *, by):
 
 
 @transaction.atomic
+def reroute_duty(duty, *, team=None, agency=None, assignee=None):
+    """A feature moves an open duty to another team (a case handed over after a transfer): the named
+    assignee holds it, else the team's intake, as when it was created."""
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
+    if not duty.is_open:
+        return duty
+    if assignee is None and team is None:
+        raise ValueError("A duty goes to a named assignee, a care team, or both.")
+    duty.team = team
+    duty.agency = agency or (team.agency if team else duty.agency)
+    _hand_to(duty, assignee or intake_for(team, duty.person))
+    duty.save()
+    _notify_assigned(duty)
+    return duty
+
+
+@transaction.atomic
 def complete_duty(duty, *, by, outcome=""):
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     if duty.assignee_id != by.pk:

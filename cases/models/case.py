@@ -241,6 +241,7 @@ class EntryKind(models.TextChoices):
     SUICIDE_REPORT = "suicide_report", _("24-hour suicide report")
     SAFETY_HEALTH = "safety_health", _("Reported to the safety-and-health team")
     CARE = "care", _("Continuing care")
+    HANDED_OVER = "handed_over", _("Handed over to another care team")
 
 
 class TimelineEntry(SensitiveRecord):

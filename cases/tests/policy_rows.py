@@ -31,6 +31,8 @@ ROWS = {
     "cases/<int:pk>/": _on_case(SEES_A),
     "cases/<int:pk>/move/": _on_case(NOT_ALLOWED, ACTS_ON_A),
     "cases/<int:pk>/assign/": _on_case(NOT_ALLOWED, MANAGES_A),
+    # A's case subject has not moved: the hand-over is refused with a message, back on the case.
+    "cases/<int:pk>/hand-over/": _on_case(NOT_ALLOWED, MANAGES_A),
     "cases/assignments/<int:pk>/end/": _on_case(NOT_ALLOWED, MANAGES_A, objects="case_assignment"),
     "cases/<int:pk>/assessment/": _on_case(NOT_ALLOWED, ACTS_ON_A),
     "cases/<int:pk>/services/": _on_case(NOT_ALLOWED, ACTS_ON_A),

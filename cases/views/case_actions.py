@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import follow_ups, forms, opening, referrals, workflow
+from cases import follow_ups, forms, handover, opening, referrals, workflow
 from cases.models import CaseAssignment, CaseState
 from cases.views.common import assignable_users, error_text, form_errors, service_form, visible_case
 from core.access import teams_convened_by
@@ -43,6 +43,29 @@ def assign(request, pk):
     form = forms.AssignForm(request.POST, users=assignable_users(case))
     return _act(request, case, form, lambda d: opening.assign(case, d["user"], by=request.user, role=d["role"]),
                 _("Assigned."))
+
+
+@require_POST
+def hand_over_case(request, pk):
+    """After the subject's transfer: the case goes to the new agency's care team, and usually out of
+    this user's sight, so they land on their duties rather than on a page they can no longer open."""
+    case = visible_case(request, pk, log=False)
+    if not opening.access.can_manage(request.user, case):
+        raise PermissionDenied
+    form = forms.HandOverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("case_detail", pk=case.pk)
+    try:
+        case = handover.hand_over_case(case, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("case_detail", pk=case.pk)
+    messages.success(request, _("Case %(ref)s was handed over to %(team)s.") % {"ref": case.reference,
+                                                                               "team": case.team.name})
+    if opening.Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+        return redirect("case_detail", pk=case.pk)
+    return redirect("my_duties")
 
 
 @require_POST

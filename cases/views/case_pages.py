@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from agencies.models import Employee
-from cases import access, forms, opening, screenings, workflow
+from cases import access, forms, handover, opening, screenings, workflow
 from cases.filters import CaseFilter, overdue_duties
 from cases.models import (
     Case,
@@ -92,6 +92,9 @@ def _forms_for(request, case):
         result["move_form"] = forms.MoveForm(states=states, auto_id="move_%s")
     if manage:
         result["assign_form"] = forms.AssignForm(users=assignable_users(case), auto_id="assign_%s")
+        result["handover_team"] = handover.handover_team(case)
+        if result["handover_team"] is not None:
+            result["handover_form"] = forms.HandOverForm(auto_id="handover_%s")
     if not case.is_open:
         return result
     if not case.assessment:
