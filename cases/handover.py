@@ -43,7 +43,8 @@ def handover_team(case):
 
 @transaction.atomic
 def hand_over_case(case, *, by, reason=""):
-    case = Case.objects.select_for_update().select_related("subject__agency", "agency", "team").get(pk=case.pk)
+    case = (Case.objects.select_for_update(of=("self",)).select_related("subject__agency", "agency", "team")
+            .get(pk=case.pk))
     if not access.can_manage(by, case):
         raise PermissionDenied
     team = handover_team(case)

@@ -16,11 +16,12 @@ if not CHROMIUM.exists():
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs beside Playwright's event loop
 
 PAGES = {
-    None: ["/accounts/login/", "/accounts/password_reset/", "/help/urgent/"],
+    None: ["/accounts/login/", "/accounts/password_reset/", "/accounts/activate/", "/help/urgent/"],
     "employee": ["/", "/me/", "/help/urgent/", "/accounts/password_change/", "/courses/", "/courses/{course}/",
                  "/courses/mine/"],
     "cityhr": ["/hr/", "/hr/people/", "/hr/people/{employee}/", "/hr/agencies/", "/hr/agencies/{agency}/",
-               "/hr/courses/", "/hr/courses/sessions/{session}/roll/", "/hr/courses/report/", "/hr/courses/targets/"],
+               "/hr/courses/", "/hr/courses/sessions/{session}/roll/", "/hr/courses/report/", "/hr/courses/targets/",
+               "/hr/roster/", "/hr/roster/{refused}/", "/hr/roster/{preview}/", "/hr/people/activation-codes/"],
 }
 
 
@@ -50,6 +51,10 @@ def test_no_portal_page_scrolls_sideways_at_360_px(live_server, transactional_db
 
     full = CourseSession.objects.filter(enrolments__state="waitlisted").first()
     to_mark = CourseSession.objects.filter(state="open", starts_at__lt=timezone.now()).first()
+    from agencies.models import ImportState, RosterImport
+
+    refused = RosterImport.objects.filter(state=ImportState.REFUSED).first()
+    preview = RosterImport.objects.filter(state=ImportState.PREVIEW).first()
     too_wide = []
     for username, paths in PAGES.items():
         page.context.clear_cookies()
@@ -61,7 +66,8 @@ def test_no_portal_page_scrolls_sideways_at_360_px(live_server, transactional_db
         page.context.add_cookies(cookies)
         for path in paths:
             url = live_server.url + path.format(employee=employee.pk, agency=employee.agency_id,
-                                                course=full.course_id, session=to_mark.pk)
+                                                course=full.course_id, session=to_mark.pk, refused=refused.pk,
+                                                preview=preview.pk)
             response = page.goto(url)
             assert response.status == 200, f"{path} as {username}: {response.status}"
             widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
