@@ -36,6 +36,7 @@ from django.contrib.auth.backends import RemoteUserBackend
 from django.contrib.auth.middleware import RemoteUserMiddleware
 
 from agencies.models import Employee
+from agencies.roster.columns import CellError, identifier
 
 BACKEND_PATH = "agencies.sso.EmployeeNumberBackend"
 
@@ -95,4 +96,8 @@ class EmployeeHeaderMiddleware(RemoteUserMiddleware):
         trusted = settings.EAP_SSO_TRUSTED_PROXIES
         if trusted and request.META.get("REMOTE_ADDR") not in trusted:
             return ""
-        return request.META.get(header, "").strip()
+        # The same form as the roster import's numbers: full-width ＡＢ１２ is AB12, case does not count.
+        try:
+            return identifier(request.META.get(header, ""))
+        except CellError:  # longer than any employee number: nobody
+            return ""

@@ -51,6 +51,23 @@ def test_the_header_signs_in_the_person_with_that_employee_number(cast, sso):
     assert client.get(reverse("my_profile"), **via_proxy(cast.a_employee.employee_number)).status_code == 200
 
 
+def test_the_header_is_read_like_the_roster_reads_numbers(cast, sso):
+    import unicodedata
+
+    number = cast.a_employee.employee_number
+    full_width = "".join(chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char for char in number.lower())
+    assert unicodedata.normalize("NFKC", full_width) != number  # lower case as well as full width
+    client = Client()
+    assert client.get(reverse("home"), **via_proxy(f" {full_width} ")).status_code == 200
+    assert signed_in_user(client) == cast.a_employee.user
+    assert signed_in_user_after(Client(), "X" * 300) is None
+
+
+def signed_in_user_after(client, header):
+    client.get(reverse("home"), **via_proxy(header))
+    return signed_in_user(client)
+
+
 def test_an_unknown_number_signs_in_nobody_and_creates_no_account(cast, sso):
     users = get_user_model().objects.count()
     client = Client()
