@@ -272,3 +272,29 @@ def employees_with_accounts_kept_by(user, queryset):
     if user.is_superuser:
         return queryset
     return queryset.filter(subtree_q(user, ACCOUNT_KEEPERS, "agency__path"))
+
+
+# --- The person's own rights: correction requests (issue 11) --------------------------
+
+# The access approver answers the correction requests of the people of their subtree.
+CORRECTION_ANSWERERS = frozenset({Role.ACCESS_APPROVER})
+
+
+def correction_requests_visible_to(user, queryset):
+    """The person their own; the access approver those of their subtree."""
+    if not _known(user):
+        return queryset.none()
+    condition = subtree_q(user, CORRECTION_ANSWERERS, "employee__agency__path")
+    employee = own_employee(user)
+    if employee is not None:
+        condition |= Q(employee=employee)
+    return queryset.filter(condition)
+
+
+def correction_requests_answerable_by(user, queryset):
+    """An approver never answers their own request: another approver of the person's agency does."""
+    if not _known(user):
+        return queryset.none()
+    answerable = queryset.filter(subtree_q(user, CORRECTION_ANSWERERS, "employee__agency__path"))
+    employee = own_employee(user)
+    return answerable.exclude(employee=employee) if employee is not None else answerable

@@ -8,6 +8,14 @@ class AgenciesConfig(AppConfig):
     name = "agencies"
     verbose_name = _("Agencies and people")
 
+    def ready(self):
+        from agencies.my_data import HEADLINES
+        from core.notifications import register_kind
+
+        # A correction request says something about the person: kept off HR's failed-delivery list.
+        for kind, headline in HEADLINES.items():
+            register_kind(kind, headline, private=True)
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """Django's admin, on a site that lets in HR by role and scopes every model to their subtree."""

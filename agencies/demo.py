@@ -145,6 +145,20 @@ def build(demo):
     Employee.objects.filter(pk=leaver.pk, leave_date__isnull=True).update(leave_date=datetime.date(2024, 6, 30))
     demo.people = people
     _care_team(agencies["DEMO-SOC"], people)
+    _correction_request(people["employee"])
+
+
+def _correction_request(employee):
+    """`employee` asked for a correction on 我的資料; the access approver (`approver`) has it to answer."""
+    from agencies.models import CorrectionRequest, RecordCategory
+    from agencies.my_data import ask_for_correction
+    from core.actors import acting_as
+
+    if CorrectionRequest.objects.filter(employee=employee).exists():
+        return
+    with acting_as(employee.user):
+        ask_for_correction(employee, category=RecordCategory.PROFILE, what_is_wrong="分機號碼登錄為舊分機 2301。",
+                           should_say="分機 2315。", by=employee.user)
 
 
 def _care_team(agency, people):

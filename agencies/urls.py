@@ -1,11 +1,21 @@
 from django.urls import path
 
-from agencies import account_views, emergency, roster_views, views
+from agencies import account_views, emergency, my_data_views, roster_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.my_profile, name="my_profile"),
     path("me/emergency-contact/", emergency.my_emergency_contact, name="my_emergency_contact"),
+    # The person's own rights (issue 11): their records, who read them, corrections, consents.
+    path("me/data/", my_data_views.my_data, name="my_data"),
+    path("me/data/access/", my_data_views.my_access_history, name="my_access_history"),
+    path("me/data/corrections/new/", my_data_views.ask_correction, name="ask_correction"),
+    path("me/data/self-checks/<int:pk>/withdraw-contact/", my_data_views.withdraw_contact,
+         name="withdraw_contact"),
+    path("me/data/self-checks/<int:pk>/withdraw-sharing/", my_data_views.withdraw_sharing,
+         name="withdraw_sharing"),
+    path("audit/corrections/", my_data_views.correction_list, name="correction_list"),
+    path("audit/corrections/<int:pk>/", my_data_views.correction_detail, name="correction_detail"),
     path("help/urgent/", views.urgent_help, name="urgent_help"),
     path("hr/", views.hr_home, name="hr_home"),
     path("hr/people/", views.people_list, name="people_list"),

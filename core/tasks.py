@@ -42,3 +42,11 @@ def escalate_overdue_duties():
 def apply_absences():
     with acting_as("task:apply_absences"):
         return duties.apply_absences()
+
+
+@shared_task(name="core.purge_expired")
+def purge_expired():
+    from core import retention
+
+    with acting_as("task:purge_expired"):
+        return [(report.kind, report.due, report.destroyed, report.held) for report in retention.purge_expired()]

@@ -249,6 +249,10 @@ for _address in EAP_SSO_TRUSTED_PROXIES:
     except ValueError:
         raise ImproperlyConfigured(f"EAP_SSO_TRUSTED_PROXIES must list IP addresses, not {_address!r}") from None
 
+# --- Retention (issue 11) -------------------------------------------------------
+# Records are destroyed this many years after their clock starts (DOMAIN §8; core.retention).
+EAP_RETENTION_YEARS = env_int("EAP_RETENTION_YEARS", 10, minimum=1)
+
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]

@@ -1,6 +1,7 @@
 from .activation import ActivationCode
 from .agency import Agency, AgencyKind, AgencyVersion
 from .care_team import CareTeam, CareTeamMember, Position, ReviewMeeting, Training
+from .corrections import CorrectionRequest, CorrectionState, RecordCategory
 from .emergency import EmergencyContact
 from .employee import Category, Employee, Gender, RankSeries, Segment
 from .roles import RoleAssignment
@@ -9,6 +10,6 @@ from .roster import ChangeKind, EmployeeChange, ImportState, RosterImport
 __all__ = [
     "ActivationCode", "ChangeKind", "EmployeeChange", "ImportState", "RosterImport",
     "Agency", "AgencyKind", "AgencyVersion", "CareTeam", "CareTeamMember", "Position", "ReviewMeeting", "Training",
-    "Category", "EmergencyContact", "Employee", "Gender", "RankSeries",
-    "RoleAssignment", "Segment",
+    "Category", "CorrectionRequest", "CorrectionState", "EmergencyContact", "Employee", "Gender", "RankSeries",
+    "RecordCategory", "RoleAssignment", "Segment",
 ]

@@ -10,10 +10,12 @@ from core.models.audit import (
 from core.models.calendar import DayException, DayKind
 from core.models.duties import Absence, Duty, DutyState, EscalationTarget
 from core.models.notifications import EmailState, Notification
+from core.models.retention import DestructionEntry, DestructionJob, LegalHold
 from core.models.sensitive import SensitiveRecord, SensitiveWriteRefused
 
 __all__ = [
     "AccessAction", "AccessLog", "AppendOnlyError", "HistoryAction", "MaintenanceRun", "PurposeKind",
     "RecordHistory", "DayException", "DayKind", "Absence", "Duty", "DutyState", "EscalationTarget",
-    "EmailState", "Notification", "SensitiveRecord", "SensitiveWriteRefused",
+    "EmailState", "Notification", "SensitiveRecord", "SensitiveWriteRefused", "DestructionEntry",
+    "DestructionJob", "LegalHold",
 ]

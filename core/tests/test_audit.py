@@ -172,3 +172,14 @@ def test_only_named_maintenance_jobs_pass():
     with pytest.raises(ValueError):
         with maintenance_writes("tidy_up"):
             pass
+
+
+def test_inside_a_maintenance_job_the_orm_deletes_log_rows_too(cast, duty):
+    """Django's fast delete path (_raw_delete) is guarded like delete(), and passes inside a job."""
+    entry = _log(cast, duty)
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.filter(pk=entry.pk)._raw_delete(using="default")
+    with acting_as("command:purge_expired"), maintenance_writes("purge_expired") as batch:
+        deleted, _per_model = AccessLog.objects.filter(pk=entry.pk).delete()
+        batch.wrote(AccessLog, deleted)
+    assert deleted == 1 and not AccessLog.objects.filter(pk=entry.pk).exists()

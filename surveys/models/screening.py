@@ -99,6 +99,10 @@ class Screening(SensitiveRecord):
     contact_offered = models.BooleanField(_("contact by the care team offered"), default=False)
     contact_accepted_at = models.DateTimeField(_("contact accepted"), null=True, blank=True)
     answers_shared_at = models.DateTimeField(_("answers shared with the care team"), null=True, blank=True)
+    # Withdrawals (agencies.my_data), with effect from then on: the open contact duty is cancelled;
+    # withdrawing the sharing clears `answers_shared_at` (its old value stays in the write history).
+    contact_withdrawn_at = models.DateTimeField(_("contact withdrawn"), null=True, blank=True)
+    sharing_withdrawn_at = models.DateTimeField(_("sharing of the answers withdrawn"), null=True, blank=True)
     duty = models.ForeignKey("core.Duty", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
