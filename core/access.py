@@ -113,3 +113,16 @@ def is_staff_member(user):
 
 def leads_a_team(user):
     return _known(user) and bool(list(teams_led_by(user)))
+
+
+def access_requests_visible_to(user, queryset):
+    """The requester and the person concerned see a request; the access approver of the person's
+    subtree sees it once the person has consented (before that it is not the approver's business)."""
+    from core.models import RequestState
+
+    if not _known(user):
+        return queryset.none()
+    condition = Q(requester=user) | Q(person__user=user)
+    approver = subtree_q(user, {Role.ACCESS_APPROVER}, "person__agency__path") & ~Q(
+        state__in=[RequestState.AWAITING_CONSENT, RequestState.CONSENT_REFUSED])
+    return queryset.filter(condition | approver)

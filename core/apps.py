@@ -14,3 +14,9 @@ class CoreConfig(AppConfig):
         from core import fields
 
         fields.refuse_ordering_by_encrypted_fields()
+
+        from core import access_requests
+        from core.notifications import register_kind
+
+        for kind, headline in access_requests.HEADLINES.items():
+            register_kind(kind, headline, private=True)

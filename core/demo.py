@@ -19,6 +19,7 @@ def _at(day, hour=17):
 
 
 def build(demo):
+    _access_request(demo.people)
     people = demo.people
     team = CareTeam.objects.filter(agency=demo.agencies["DEMO-SOC"]).first()
     if team is None or Duty.objects.filter(team=team).exists():
@@ -70,3 +71,20 @@ def build(demo):
                   person=soon.person, purpose=Purpose.duty(soon))
     record_access(Actor(user=convener, ip_address="10.20.1.8", path=f"/duties/{late.pk}/"), AccessAction.READ, late,
                   person=late.person, purpose=Purpose.by_role("convener", f"team:{team.pk}"))
+
+
+def _access_request(people):
+    """資料調閱: `supervisor` asks to read `employee`'s screenings before a referral; `employee` is asked
+    to consent, then `approver` decides."""
+    from core.access_requests import file_request
+    from core.models import AccessCategory, AccessRequest
+
+    employee = people["employee"]
+    if AccessRequest.objects.filter(person=employee).exists():
+        return
+    today = timezone.localdate()
+    supervisor = people["supervisor"].user
+    with acting_as(supervisor):
+        file_request(supervisor, person=employee, reason="同仁主動表示近期壓力大，轉介前需了解先前篩檢結果。",
+                     categories=[AccessCategory.SCREENINGS], purpose="評估是否轉介關懷小組",
+                     period_from=today - datetime.timedelta(days=365), period_until=today)

@@ -44,6 +44,14 @@ def apply_absences():
         return duties.apply_absences()
 
 
+@shared_task(name="core.expire_access_grants")
+def expire_access_grants():
+    from core import access_requests
+
+    with acting_as("task:expire_access_grants"):
+        return access_requests.expire_grants()
+
+
 @shared_task(name="core.purge_expired")
 def purge_expired():
     from core import retention

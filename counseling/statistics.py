@@ -27,6 +27,7 @@ from agencies.models import Agency
 from agencies.roles import Role
 from core.suppression import TOTAL, TOTAL_LABEL, get_threshold, suppress, suppress_table
 from counseling.models import Booking, LedgerEntry, Session, SessionState
+from counseling.retention import statistics_person
 from eap_portal.rocdates import TAIPEI, format_roc_month, roc_year, to_local_date
 from plans.models import Contract, Plan, ProblemCategory, Provider, Service
 
@@ -217,20 +218,21 @@ def usage(user, year, by="agency"):
     charged = {row["session"]: (row["consumed"], row["held"]) for row in LedgerEntry.objects.filter(
         session__in=sessions.values("pk")).values("session").annotate(consumed=Sum("consumed"), held=Sum("held"))}
 
-    def record(booking_id, path, provider, service, when, employee_id, agency_id):
-        # Who the figure is about: the employee, or the agency for group counseling.
-        person = ("employee", employee_id) if employee_id else ("agency", agency_id)
+    def record(booking_id, path, provider, service, when, employee_id, token, agency_id):
+        # Who the figure is about: the employee (also once the booking is purged), or the agency.
+        person = statistics_person(employee_id, token, agency_id)
         return {"path": path, "provider": provider, "service": service, "month": to_local_date(when).month,
                 "categories": sorted(set(categories.get(booking_id, []))), "person": person}
 
     booking_records = [record(*row) for row in bookings.values_list(
-        "pk", "agency__path", "provider_id", "service", "created_at", "employee_id", "agency_id").iterator()
+        "pk", "agency__path", "provider_id", "service", "created_at", "employee_id", "person_token",
+        "agency_id").iterator()
     ] if roots else []
     session_records = []
     if roots:
         for pk, state, *rest in sessions.values_list(
                 "pk", "state", "booking_id", "booking__agency__path", "booking__provider_id", "booking__service",
-                "starts_at", "booking__employee_id", "booking__agency_id").iterator():
+                "starts_at", "booking__employee_id", "booking__person_token", "booking__agency_id").iterator():
             consumed, held = charged.get(pk, (Decimal(0), Decimal(0)))
             session_records.append((state, consumed, held, record(*rest)))
     data_keys = {"provider": {r["provider"] for r in booking_records} | {s[3]["provider"] for s in session_records},
@@ -323,8 +325,9 @@ def reconciliation(user, year, month=None):
     start, end = _bounds(year)
     held = Session.objects.filter(_in_scope(roots, "booking__agency__path"), state=SessionState.HELD,
                                   starts_at__gte=start, starts_at__lt=end)
-    records = list(held.values_list("booking__contract_id", "starts_at", "hours", "booking__agency__path",
-                                    "booking__employee_id", "booking__agency_id")) if roots else []
+    records = (list(held.values_list("booking__contract_id", "starts_at", "hours", "booking__agency__path",
+                                    "booking__employee_id", "booking__person_token", "booking__agency_id"))
+               if roots else [])
     contracts = list(Contract.objects.filter(pk__in={r[0] for r in records}).select_related("provider", "plan")
                      .order_by("provider__name", "plan__year", "pk"))
     labels = _contract_labels(contracts)
@@ -354,7 +357,7 @@ def reconciliation(user, year, month=None):
         relations.append((("b", TOTAL, TOTAL), [("m", c, TOTAL) for c in labels]))
 
     people = defaultdict(set)
-    for contract_id, starts_at, length, path, employee_id, agency_id in records:
+    for contract_id, starts_at, length, path, employee_id, token, agency_id in records:
         keys = [("m", contract_id, to_local_date(starts_at).month), ("m", contract_id, TOTAL)]
         if breakdown:
             leaf = _leaf(prefixes, path)
@@ -363,7 +366,7 @@ def reconciliation(user, year, month=None):
         for key in keys:
             cells[key] += 1
             hours[key] += length
-            people[key].add(("employee", employee_id) if employee_id else ("agency", agency_id))
+            people[key].add(statistics_person(employee_id, token, agency_id))
     result = suppress(dict(cells), relations, force_hidden=_few_people(people, cells))
     hidden = result.is_suppressed
 

@@ -34,6 +34,8 @@ app.conf.beat_schedule = {
     # Roster imports previewed but never confirmed are dropped with their staged rows after two days.
     "discard-stale-roster-imports": {"task": "agencies.discard_stale_roster_imports",
                                      "schedule": timedelta(hours=6)},
+    # Access requests: a grant past its expiry closes (the grant page already refuses it by then).
+    "expire-access-grants": {"task": "core.expire_access_grants", "schedule": timedelta(minutes=15)},
     # Retention (DOMAIN §8): records ten years past their clock are destroyed, legal holds skipped.
     "purge-expired-records": {"task": "core.purge_expired", "schedule": timedelta(days=1)},
     # E-mails whose task was lost (a worker restart) are queued again; sending is idempotent.

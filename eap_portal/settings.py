@@ -252,6 +252,9 @@ for _address in EAP_SSO_TRUSTED_PROXIES:
 # --- Retention (issue 11) -------------------------------------------------------
 # Records are destroyed this many years after their clock starts (DOMAIN §8; core.retention).
 EAP_RETENTION_YEARS = env_int("EAP_RETENTION_YEARS", 10, minimum=1)
+# An access grant (core.access_requests) stays open this many days after the requester signs the
+# confidentiality agreement: "a default period HR sets", kept as a setting for now.
+EAP_ACCESS_GRANT_DAYS = env_int("EAP_ACCESS_GRANT_DAYS", 14, minimum=1)
 
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = "zh-hant"

@@ -118,6 +118,8 @@ class Case(SensitiveRecord):
     opened_at = models.DateTimeField(_("opened"), default=timezone.now, db_index=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Set by the retention purge: from then on the row is a person-free skeleton kept for statistics.
+    purged_on = models.DateField(_("content destroyed on"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -126,9 +128,12 @@ class Case(SensitiveRecord):
         verbose_name_plural = _("cases")
         ordering = ["-opened_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(kind="general") | Q(subject__isnull=False),
+            # A purged case keeps no person (DOMAIN §8 skeleton).
+            models.CheckConstraint(condition=~Q(kind="general") | Q(subject__isnull=False)
+                                   | Q(purged_on__isnull=False),
                                    name="a_general_case_has_a_subject"),
-            models.CheckConstraint(condition=~Q(origin="supervisor_referral") | Q(referring_supervisor__isnull=False),
+            models.CheckConstraint(condition=~Q(origin="supervisor_referral") | Q(referring_supervisor__isnull=False)
+                                   | Q(purged_on__isnull=False),
                                    name="a_referral_names_its_supervisor"),
             models.CheckConstraint(condition=~Q(state="closed") | Q(closed_at__isnull=False),
                                    name="a_closed_case_has_its_time"),

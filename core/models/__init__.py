@@ -1,3 +1,10 @@
+from core.models.access_requests import (
+    AccessCategory,
+    AccessRequest,
+    LegalException,
+    LegalExceptionUse,
+    RequestState,
+)
 from core.models.audit import (
                                AccessAction,
                                AccessLog,
@@ -14,6 +21,7 @@ from core.models.retention import DestructionEntry, DestructionJob, LegalHold
 from core.models.sensitive import SensitiveRecord, SensitiveWriteRefused
 
 __all__ = [
+    "AccessRequest", "AccessCategory", "LegalException", "LegalExceptionUse", "RequestState",
     "AccessAction", "AccessLog", "AppendOnlyError", "HistoryAction", "MaintenanceRun", "PurposeKind",
     "RecordHistory", "DayException", "DayKind", "Absence", "Duty", "DutyState", "EscalationTarget",
     "EmailState", "Notification", "SensitiveRecord", "SensitiveWriteRefused", "DestructionEntry",

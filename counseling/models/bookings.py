@@ -90,7 +90,12 @@ class Booking(SensitiveRecord):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     analysis_report = models.FileField(_("analysis report"), upload_to="counseling/reports/%Y/", blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Null once purged: an employee's own booking names them as its creator.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # Set by the retention purge: the row is then a person-free skeleton kept for statistics, and
+    # `person_token` (counseling.retention) stands in for the employee when statistics count people.
+    purged_on = models.DateField(_("content destroyed on"), null=True, blank=True)
+    person_token = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = BookingQuerySet.as_manager()
 
@@ -100,7 +105,8 @@ class Booking(SensitiveRecord):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(service="group", employee__isnull=True)
-                                   | (~Q(service="group") & Q(employee__isnull=False)),
+                                   | (~Q(service="group") & Q(employee__isnull=False))
+                                   | Q(purged_on__isnull=False),
                                    name="a_group_booking_is_an_agencys_others_an_employees"),
         ]
 

@@ -51,7 +51,9 @@ class EntryKind(models.TextChoices):
 class LedgerEntry(models.Model):
     """One movement of hours; `held` and `consumed` are the changes to the account's two columns."""
 
-    account = models.ForeignKey(QuotaAccount, on_delete=models.PROTECT, related_name="entries")
+    # Null once the retention purge has removed an employee's account of a past year: the entry
+    # still counts for its session's statistics, but no longer says whose hours they were.
+    account = models.ForeignKey(QuotaAccount, null=True, on_delete=models.PROTECT, related_name="entries")
     session = models.ForeignKey("counseling.Session", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="ledger_entries")
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
