@@ -207,6 +207,10 @@ class PaperFileForm(forms.Form):
     location = forms.CharField(label=_("Where it is kept"), max_length=200)
 
 
+class PaperFileDestroyedForm(forms.Form):
+    on = RocDateField(label=_("Destroyed on"), initial=timezone.localdate)
+
+
 class InterviewPlanForm(forms.Form):
     day = RocDateField(label=_("Date"))
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<int:pk>/escalation/", case_actions.escalation, name="case_escalation"),
     path("cases/<int:pk>/follow-ups/", case_actions.follow_up, name="case_follow_up"),
     path("cases/<int:pk>/paper-files/", case_actions.paper_file, name="case_paper_file"),
+    path("cases/paper-files/<int:pk>/destroyed/", case_actions.paper_file_destroyed, name="case_paper_file_destroyed"),
     path("cases/<int:pk>/screenings/", case_actions.attach_screening, name="case_screening"),
     path("cases/<int:pk>/interviews/", experts.plan, name="case_interview_plan"),
     path("cases/interviews/<int:pk>/", experts.interview_detail, name="case_interview"),

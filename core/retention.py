@@ -40,6 +40,7 @@ class RecordType:
     candidates: a function returning the queryset of rows of this kind, due or not.
     clock: the path of the date (or date-time, read in local time) when the clock starts.
     person: the path to the Employee the row is about, for holds on a whole person ("" if none).
+    runs_last: True for a kind due only once the others about its person are gone.
     destroy: a function (model, primary keys, maintenance batch) → (rows destroyed, file names),
         called inside the batch's transaction; `destroy_rows` unless the kind has more to remove.
     """
@@ -50,6 +51,7 @@ class RecordType:
     clock: str
     person: str = ""
     destroy: object = None
+    runs_last: bool = False  # after every other kind, so one run can clear a person completely
 
     @property
     def model(self):
@@ -66,7 +68,7 @@ def record_types():
     if not _discovered:
         autodiscover_modules("retention")
         _discovered = True
-    return list(_registry.values())
+    return sorted(_registry.values(), key=lambda record_type: record_type.runs_last)
 
 
 def retention_years():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.views import access_requests, audit, duties, inbox, statistics
+from core.views import access_requests, audit, duties, inbox, retention, statistics
 
 urlpatterns = [
     path("duties/", duties.my_duties, name="my_duties"),
@@ -23,4 +23,7 @@ urlpatterns = [
     path("hr/duties/", statistics.duty_statistics, name="duty_statistics"),
     path("hr/notifications/failed/", inbox.failed_emails, name="failed_emails"),
     path("hr/notifications/<int:pk>/retry/", inbox.retry_email, name="retry_email"),
+    path("hr/destruction-register/", retention.destruction_register, name="destruction_register"),
+    path("hr/legal-holds/", retention.legal_holds_page, name="legal_holds"),
+    path("hr/legal-holds/<int:pk>/release/", retention.release_legal_hold, name="legal_hold_release"),
 ]

@@ -143,6 +143,20 @@ def paper_file(request, pk):
 
 
 @require_POST
+def paper_file_destroyed(request, pk):
+    from cases.models import PaperFile
+    from cases.paper_files import record_paper_file_destroyed
+
+    paper = get_object_or_404(PaperFile.objects.filter(case__in=opening.Case.objects.visible_to(request.user)), pk=pk)
+    case = paper.case
+    if not opening.access.can_manage(request.user, case):
+        raise PermissionDenied
+    form = forms.PaperFileDestroyedForm(request.POST)
+    return _act(request, case, form, lambda d: record_paper_file_destroyed(paper, on=d["on"], by=request.user),
+                _("Destruction of the paper file recorded."))
+
+
+@require_POST
 def hand_over(request, pk):
     absence = get_object_or_404(Absence.objects.filter(team__in=list(teams_convened_by(request.user))), pk=pk)
     handed = opening.hand_cases_to_deputy(absence, by=request.user)

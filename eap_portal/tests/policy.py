@@ -228,12 +228,14 @@ def _merge_app_rows():
     from agencies.tests.policy_rows import ROWS as AGENCIES_ROWS
     from cases.tests.policy_rows import ROWS as CASES_ROWS
     from core.tests.policy_access_requests import ROWS as ACCESS_REQUEST_ROWS
+    from core.tests.policy_retention import ROWS as RETENTION_ROWS
     from counseling.tests.policy_rows import ROWS as COUNSELING_ROWS
     from courses.tests.policy_rows import ROWS as COURSES_ROWS
     from surveys.tests.policy_rows import ROWS as SURVEYS_ROWS
 
     POLICY.update(AGENCIES_ROWS)
     POLICY.update(ACCESS_REQUEST_ROWS)
+    POLICY.update(RETENTION_ROWS)
     POLICY.update(COUNSELING_ROWS)
     POLICY.update(SURVEYS_ROWS)
     POLICY.update(CASES_ROWS)

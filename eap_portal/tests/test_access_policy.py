@@ -15,6 +15,7 @@ from agencies.tests.policy_rows import OBJECTS as AGENCIES_OBJECTS
 from cases.tests.policy_rows import OBJECTS as CASES_OBJECTS
 from core.models import DayException
 from core.tests.policy_access_requests import OBJECTS as ACCESS_REQUEST_OBJECTS
+from core.tests.policy_retention import OBJECTS as RETENTION_OBJECTS
 from counseling.tests.policy_objects import OBJECTS as COUNSELING_OBJECTS
 from courses.tests.policy_objects import ADMIN_OBJECTS as COURSES_ADMIN_OBJECTS
 from courses.tests.policy_rows import OBJECTS as COURSES_OBJECTS
@@ -89,6 +90,7 @@ OBJECTS = {
     "failed_notification": lambda cast, side: {"pk": _notification(cast, side, failed=True).pk},
     **AGENCIES_OBJECTS,
     **ACCESS_REQUEST_OBJECTS,
+    **RETENTION_OBJECTS,
     **COUNSELING_OBJECTS,
     **SURVEYS_OBJECTS,
     **CASES_OBJECTS,
