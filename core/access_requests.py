@@ -131,12 +131,23 @@ def move(request, name, *, by=None, reason="", now=None):
         request.approver, request.decided_at, request.decision_reason = by, now, reason.strip()
     elif name == "accept_agreement":
         request.agreement_accepted_at = now
-        request.grant_expires_at = now + datetime.timedelta(days=settings.EAP_ACCESS_GRANT_DAYS)
+        request.grant_expires_at = now + datetime.timedelta(days=grant_days(request.person, now))
     if next_state in ENDED:
         request.ended_at = now
     request.save()
     _after(request, name)
     return request
+
+
+def grant_days(person, now):
+    """How long a grant stays open: what the plan covering the person says (HR set it), else the setting."""
+    from eap_portal.rocdates import roc_year
+    from plans.services import plans_covering
+
+    for plan in plans_covering(person, roc_year(now)):
+        if plan.access_grant_days:
+            return plan.access_grant_days
+    return settings.EAP_ACCESS_GRANT_DAYS
 
 
 def _after(request, name):

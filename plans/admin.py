@@ -98,6 +98,7 @@ class PlanAdmin(ScopedModelAdmin):
         (_("Who is covered, and when"), {"fields": ["covered_categories", "covered_text", "period_start",
                                                     "period_end"]}),
         (_("Single window"), {"fields": ["hotline", "email", "window_services"]}),
+        (_("Confidentiality"), {"fields": ["access_grant_days"]}),
         (_("Quotas, screening and care officers"), {"fields": ["draws_on", "screening_threshold",
                                                                "certification_target", "certified_so_far"]}),
     ]

@@ -244,3 +244,15 @@ def test_access_request_pages_answer_each_role_as_the_policy_says(cast, route):
             if outcome(response) != expected[role]:
                 wrong.append(f"{method} {urls[side]} as {role}: expected {expected[role]}, got {outcome(response)}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_grant_lasts_as_long_as_the_covering_plan_says(cast, time_machine):
+    """HR set the default period on the yearly plan (admin: Confidentiality); the setting is the fallback."""
+    from plans.services import plans_covering
+
+    time_machine.move_to(timezone.make_aware(datetime.datetime(2025, 6, 2, 10, 0)), tick=False)  # ROC 114
+    plan = plans_covering(cast.a_employee, 114)[0]
+    plan.access_grant_days = 3
+    plan.save(update_fields=["access_grant_days"])
+    grant = _granted(cast, ["timeline"])
+    assert grant.grant_expires_at - grant.agreement_accepted_at == datetime.timedelta(days=3)

@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,12 @@ class Plan(models.Model):
     )
     certification_target = models.PositiveSmallIntegerField(
         _("care-officer certification target"), null=True, blank=True)
+    # 資料調閱 (DOMAIN §8): HR set how long a grant stays open for the people the plan covers.
+    access_grant_days = models.PositiveSmallIntegerField(
+        _("days an access grant stays open"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("The default period of an approved access request for the people this plan covers; empty: the "
+                    "portal's default."))
     draws_on = models.ManyToManyField("plans.QuotaPool", verbose_name=_("also draws on the pools of other plans"),
                                       blank=True, related_name="drawn_by")
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
