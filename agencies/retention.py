@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from core import retention_rights  # noqa: F401  (registers the rights types, before the leavers)
-from core.retention import RecordType, _delete, destroy_rows, register
+from core.retention import RecordType, delete_where, destroy_rows, register
 
 # (app label.model, field) of every row that keeps a leaver's profile while it is kept itself.
 KEEPERS = [("counseling.Booking", "employee"), ("counseling.QuotaAccount", "employee"),
@@ -49,16 +49,16 @@ def destroy_leavers(model, pks, batch):
     from courses.models import Enrolment
 
     users = list(model._base_manager.filter(pk__in=pks).values_list("user_id", flat=True))
-    batch.wrote(Enrolment, _delete(Enrolment, employee_id__in=pks))
-    batch.wrote(EmployeeChange, _delete(EmployeeChange, employee_id__in=pks))
+    batch.wrote(Enrolment, delete_where(Enrolment, employee_id__in=pks))
+    batch.wrote(EmployeeChange, delete_where(EmployeeChange, employee_id__in=pks))
     contacts = list(EmergencyContact._base_manager.filter(employee_id__in=pks).values_list("pk", flat=True))
     destroy_rows(EmergencyContact, contacts, batch)
     destroyed, files = destroy_rows(model, pks, batch)
-    batch.wrote(Notification, _delete(Notification, recipient_id__in=users))
+    batch.wrote(Notification, delete_where(Notification, recipient_id__in=users))
     User = get_user_model()
     for user in User._base_manager.filter(pk__in=users):
         try:
-            batch.wrote(User, _delete(User, pk=user.pk))
+            batch.wrote(User, delete_where(User, pk=user.pk))
         except ProtectedError:  # other people's records name them as author: keep a nameless login
             _scrub(user)
             batch.wrote(User, 1)

@@ -35,7 +35,7 @@ from cases.models import (
 )
 from cases.models.contacts import Contact
 from core.models import Duty, Notification, RecordHistory
-from core.retention import RecordType, _delete, destroy_rows, register
+from core.retention import RecordType, delete_where, destroy_rows, register
 from surveys.models import Screening
 
 # Children destroyed row by row with their write history, in an order the PROTECT links allow
@@ -85,12 +85,12 @@ def _destroy_notifications(prefixes, batch):
     record would still say that it existed and who was told."""
     if prefixes:
         keys = reduce(or_, [Q(key__startswith=prefix) for prefix in prefixes])
-        batch.wrote(Notification, _delete(Notification, pk__in=_pks(Notification, keys)))
+        batch.wrote(Notification, delete_where(Notification, pk__in=_pks(Notification, keys)))
 
 
 def _forget_case_rows(pks, batch):
     """The case rows' own history holds every earlier value of what is blanked: it goes too."""
-    history = _delete(RecordHistory, record_type=_content_type(Case), record_id__in=[str(pk) for pk in pks])
+    history = delete_where(RecordHistory, record_type=_content_type(Case), record_id__in=[str(pk) for pk in pks])
     batch.wrote(RecordHistory, history)
 
 
@@ -103,7 +103,7 @@ def purge_cases(model, pks, batch):
         subjects[child] = child_pks
         files += [(child, name) for name in _destroy(child, child_pks, batch)]
     for child in CASE_LISTS:
-        batch.wrote(child, _delete(child, case_id__in=pks))
+        batch.wrote(child, delete_where(child, case_id__in=pks))
     screening_pks = _pks(Screening, case_type=_content_type(Case), case_id__in=[str(pk) for pk in pks])
     subjects[Screening] = screening_pks
     files += [(Screening, name) for name in _destroy(Screening, screening_pks, batch)]

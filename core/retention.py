@@ -217,17 +217,17 @@ def destroy_rows(model, pks, batch):
         files += [(name, row[name]) for name in file_fields if row[name]]
     if issubclass(model, SensitiveRecord):
         record_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-        history = _delete(RecordHistory, record_type=record_type, record_id__in=[str(pk) for pk in pks])
+        history = delete_where(RecordHistory, record_type=record_type, record_id__in=[str(pk) for pk in pks])
         batch.wrote(RecordHistory, history)
-    destroyed = _delete(model, pk__in=pks)
+    destroyed = delete_where(model, pk__in=pks)
     batch.wrote(model, destroyed)
     return destroyed, files
 
 
-def _delete(model, **lookups):
-    """A set-based delete past the application guard, only inside this job: the guarded querysets'
-    own delete cannot serve, as the collector's fast path calls their `_raw_delete` (which they
-    refuse). PostgreSQL's triggers still check the job's pass."""
+def delete_where(model, **lookups):
+    """A set-based delete for the record types' destroyers (the apps' `retention.py`), only inside this
+    job; through the base manager, so guarded and plain models alike. PostgreSQL's triggers still check
+    the job's pass."""
     if maintenance._job.get() != JOB:
         raise RuntimeError("Records are destroyed only inside the purge's maintenance_writes.")
     _total, per_model = model._base_manager.filter(**lookups).delete()

@@ -25,7 +25,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Notification, RecordHistory
-from core.retention import RecordType, _delete, register
+from core.retention import RecordType, delete_where, register
 from counseling.models import Booking, LedgerEntry, QuotaAccount, Session
 
 BLANKED = {"applicant": {}, "description": "", "intake_times": "", "intake_outcome": "", "preferred_gender": "",
@@ -50,7 +50,7 @@ def closed_bookings():
 
 def _history(model, pks, batch):
     kind = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    batch.wrote(RecordHistory, _delete(RecordHistory, record_type=kind, record_id__in=[str(pk) for pk in pks]))
+    batch.wrote(RecordHistory, delete_where(RecordHistory, record_type=kind, record_id__in=[str(pk) for pk in pks]))
 
 
 def purge_bookings(model, pks, batch):
@@ -62,7 +62,7 @@ def purge_bookings(model, pks, batch):
     if prefixes:
         keys = reduce(or_, [Q(key__startswith=prefix) for prefix in prefixes])
         notifications = Notification._base_manager.filter(keys).values_list("pk", flat=True)
-        batch.wrote(Notification, _delete(Notification, pk__in=list(notifications)))
+        batch.wrote(Notification, delete_where(Notification, pk__in=list(notifications)))
     _history(Booking, pks, batch)
     _history(Session, session_pks, batch)
     batch.wrote(LedgerEntry, LedgerEntry._base_manager.filter(session_id__in=session_pks, actor__isnull=False)
